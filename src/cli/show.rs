@@ -1,0 +1,42 @@
+//! `quizbot show PATH [--json]`: the quiz as the bot reads it.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::quiz::{self, model::letter};
+
+/// Prints the parsed quiz; on errors prints them and returns false.
+pub fn run(path: &Path, json: bool, out: &mut impl Write) -> std::io::Result<bool> {
+    let checked = quiz::check_file(path);
+    let Some(quiz) = &checked.quiz else {
+        write!(out, "{}", checked.render(&path.display().to_string(), 100))?;
+        return Ok(false);
+    };
+    if json {
+        let text = serde_json::to_string_pretty(&quiz::show::to_json(quiz))
+            .map_err(std::io::Error::other)?;
+        writeln!(out, "{text}")?;
+        return Ok(true);
+    }
+    writeln!(out, "# {}  ({})", quiz.title, quiz.id)?;
+    if !quiz.description.is_empty() {
+        writeln!(out, "\n{}", quiz.description)?;
+    }
+    for q in &quiz.questions {
+        writeln!(out, "\n{}. {}   (line {})", q.number, q.prompt, q.line)?;
+        for (i, option) in q.options.iter().enumerate() {
+            let mark = if i == q.answer { "✔" } else { " " };
+            writeln!(out, "  {mark} {}) {option}", letter(i))?;
+        }
+        if !q.explanation.is_empty() {
+            writeln!(out, "  ↳ {}", q.explanation.replace('\n', "\n    "))?;
+        }
+    }
+    if !quiz.tiers.is_empty() {
+        writeln!(out, "\nScoring:")?;
+        for t in &quiz.tiers {
+            writeln!(out, "  {}–{} correct: {}", t.min, t.max, t.label)?;
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,228 @@
+//! Quiz files: the model, the three formats that parse into it, and the validation that stands
+//! between a file and a quiz night (product.md §3).
+//!
+//! Every entry point takes bytes or text and returns diagnostics; none panics, whatever the input.
+
+pub mod diagnostic;
+mod line_index;
+mod markdown;
+pub mod model;
+mod opentdb;
+pub mod show;
+mod toml_format;
+mod validate;
+
+use std::io::Read;
+use std::path::Path;
+
+pub use self::diagnostic::{Diagnostic, Severity};
+pub use self::model::{Question, Quiz, Tier};
+
+/// The file formats a quiz can be written in, chosen by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Toml,
+    /// Open Trivia DB API response (`.json`).
+    OpenTdb,
+}
+
+impl Format {
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" => Some(Format::Markdown),
+            "toml" => Some(Format::Toml),
+            "json" => Some(Format::OpenTdb),
+            _ => None,
+        }
+    }
+}
+
+/// What a parser hands to validation: the quiz as read, where each part came from, and the
+/// problems found while reading.
+#[derive(Debug)]
+pub struct Parsed {
+    pub quiz: Quiz,
+    pub map: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Source positions of the quiz's parts, for diagnostics found after parsing.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    /// 0 when the quiz has no title line.
+    pub title_line: usize,
+    pub questions: Vec<QuestionSpans>,
+    /// One line per tier, in the quiz's tier order.
+    pub tiers: Vec<usize>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct QuestionSpans {
+    pub line: usize,
+    /// (line, column) of each option.
+    pub options: Vec<(usize, usize)>,
+    pub answer: Option<usize>,
+    pub explanation: Option<usize>,
+}
+
+/// The outcome of checking one file.
+#[derive(Debug)]
+pub struct Checked {
+    /// Present when no error was found.
+    pub quiz: Option<Quiz>,
+    /// Sorted by line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The decoded text, when the bytes were UTF-8, for showing source lines.
+    pub source: Option<String>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// The diagnostics rendered compiler style, for a terminal or an ephemeral reply: the
+    /// first `max` of them, then a line counting the rest.
+    pub fn render(&self, path: &str, max: usize) -> String {
+        let lines: Option<Vec<&str>> = self.source.as_deref().map(|s| s.lines().collect());
+        let mut out: String = self
+            .diagnostics
+            .iter()
+            .take(max)
+            .map(|d| d.render(path, lines.as_deref()))
+            .collect();
+        if self.diagnostics.len() > max {
+            out.push_str(&format!(
+                "{path}: … and {} more problems\n",
+                self.diagnostics.len() - max
+            ));
+        }
+        out
+    }
+
+    fn failed(diagnostic: Diagnostic, source: Option<String>) -> Self {
+        Checked {
+            quiz: None,
+            diagnostics: vec![diagnostic],
+            source,
+        }
+    }
+}
+
+/// A quiz's id: its file name without extension.
+pub fn quiz_id(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "quiz".to_string())
+}
+
+/// Parses and validates a quiz file's bytes.
+pub fn check_bytes(id: &str, format: Format, bytes: &[u8]) -> Checked {
+    if bytes.len() > model::MAX_FILE_BYTES {
+        return Checked::failed(
+            Diagnostic::error(
+                0,
+                0,
+                format!(
+                    "the file has {} bytes; quiz files may have at most 1 MiB ({} bytes)",
+                    bytes.len(),
+                    model::MAX_FILE_BYTES
+                ),
+            ),
+            None,
+        );
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => return Checked::failed(utf8_error(bytes, e.valid_up_to()), None),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let parsed = match format {
+        Format::Markdown => Ok(markdown::parse(id, text)),
+        Format::Toml => toml_format::parse(id, text),
+        Format::OpenTdb => opentdb::parse(id, text),
+    };
+    let mut parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(fatal) => return Checked::failed(fatal, Some(text.to_string())),
+    };
+    validate::validate(&mut parsed);
+    let Parsed {
+        quiz,
+        mut diagnostics,
+        ..
+    } = parsed;
+    diagnostic::sort(&mut diagnostics);
+    let ok = !diagnostics.iter().any(Diagnostic::is_error);
+    Checked {
+        quiz: ok.then_some(quiz),
+        diagnostics,
+        source: Some(text.to_string()),
+    }
+}
+
+/// Reads and checks a file. Reads at most one byte past the size limit, so a huge file costs
+/// nothing; an unreadable file or unknown extension is an error like any other.
+pub fn check_file(path: &Path) -> Checked {
+    let Some(format) = Format::from_path(path) else {
+        return Checked::failed(
+            Diagnostic::error(
+                0,
+                0,
+                "unknown quiz format: use .md (Markdown), .toml or .json (Open Trivia DB)",
+            ),
+            None,
+        );
+    };
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        f.take(model::MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+    });
+    if let Err(e) = read {
+        return Checked::failed(
+            Diagnostic::error(0, 0, format!("cannot read the file: {e}")),
+            None,
+        );
+    }
+    if bytes.len() > model::MAX_FILE_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Checked::failed(
+            Diagnostic::error(
+                0,
+                0,
+                format!(
+                    "the file has {size} bytes; quiz files may have at most 1 MiB ({} bytes)",
+                    model::MAX_FILE_BYTES
+                ),
+            ),
+            None,
+        );
+    }
+    check_bytes(&quiz_id(path), format, &bytes)
+}
+
+/// Points at the first byte that is not UTF-8.
+fn utf8_error(bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+    let before = &bytes[..valid_up_to];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    // `before` is valid UTF-8 by construction, so counting its characters is exact.
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Diagnostic::error(
+        line,
+        col,
+        format!(
+            "the file is not valid UTF-8 (byte 0x{:02x} at offset {valid_up_to}); save it as UTF-8",
+            bytes[valid_up_to]
+        ),
+    )
+}

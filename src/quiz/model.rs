@@ -1,0 +1,91 @@
+//! The quiz as every format parses into it. Texts keep their Markdown (bold, code, links) so that
+//! Discord renders them as the author wrote them.
+
+/// A whole quiz: what `quizbot show --json` prints and what a session plays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quiz {
+    /// The file name without extension (`day-42-attention-mechanisms`); unique per server.
+    pub id: String,
+    pub title: String,
+    /// Text before the first question (the seed's "Instructions"); may be empty.
+    pub description: String,
+    /// Default seconds per question from the file (TOML `question_seconds`), if it sets one.
+    pub question_seconds: Option<u32>,
+    /// Never empty once validation passed.
+    pub questions: Vec<Question>,
+    /// In the order the file lists them; never overlapping once validation passed.
+    pub tiers: Vec<Tier>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    /// 1-based position in the quiz.
+    pub number: usize,
+    /// 1-based source line where the question starts.
+    pub line: usize,
+    pub prompt: String,
+    /// 2 to 10 options, in the order they are lettered (A, B, C, …).
+    pub options: Vec<String>,
+    /// Zero-based index into `options`.
+    pub answer: usize,
+    /// May be empty when the author gave none.
+    pub explanation: String,
+    /// This question's own time limit, if the file sets one.
+    pub seconds: Option<u32>,
+}
+
+/// A band of scores with the label shown next to a player's final score ("9/10 — Excellent").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tier {
+    /// Inclusive bounds in correct answers.
+    pub min: u32,
+    pub max: u32,
+    pub label: String,
+}
+
+impl Quiz {
+    /// The tier a score of `correct` falls into, if the quiz has one for it.
+    pub fn tier_for(&self, correct: u32) -> Option<&Tier> {
+        self.tiers
+            .iter()
+            .find(|t| t.min <= correct && correct <= t.max)
+    }
+
+    /// The time limit of question `index`: its own, else the quiz's, else `default`.
+    pub fn seconds_for(&self, index: usize, default: u32) -> u32 {
+        self.questions
+            .get(index)
+            .and_then(|q| q.seconds)
+            .or(self.question_seconds)
+            .unwrap_or(default)
+    }
+}
+
+impl Question {
+    pub fn correct_option(&self) -> &str {
+        &self.options[self.answer]
+    }
+}
+
+/// The letter shown for option `index`: A, B, C, …
+pub fn letter(index: usize) -> char {
+    debug_assert!(index < 26);
+    (b'A' + index as u8) as char
+}
+
+/// The option index of a letter, either case: `b` → 1.
+pub fn index_of_letter(c: char) -> Option<usize> {
+    let lower = c.to_ascii_lowercase();
+    lower
+        .is_ascii_lowercase()
+        .then(|| (lower as u8 - b'a') as usize)
+}
+
+/// How many options a question may have: two at least, and at most ten so that the answer
+/// buttons fit in two rows of five.
+pub const MIN_OPTIONS: usize = 2;
+pub const MAX_OPTIONS: usize = 10;
+/// More questions than anyone plays in one sitting; also bounds the work a hostile upload causes.
+pub const MAX_QUESTIONS: usize = 200;
+/// Quiz files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;

@@ -1,0 +1,168 @@
+//! The structured format (product.md §3.2): every field explicit, plus time limits.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::diagnostic::Diagnostic;
+use super::line_index::LineIndex;
+use super::model::{index_of_letter, Question, Quiz, Tier};
+use super::{Parsed, QuestionSpans, SourceMap};
+
+/// Shortest and longest time limit a question may have, in seconds.
+pub const MIN_SECONDS: i64 = 5;
+pub const MAX_SECONDS: i64 = 3600;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuiz {
+    title: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    question_seconds: Option<Spanned<i64>>,
+    #[serde(default)]
+    questions: Vec<Spanned<RawQuestion>>,
+    #[serde(default)]
+    tiers: Vec<Spanned<RawTier>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    prompt: String,
+    options: Spanned<Vec<String>>,
+    answer: Spanned<String>,
+    #[serde(default)]
+    explanation: String,
+    seconds: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    min: Spanned<i64>,
+    max: i64,
+    label: String,
+}
+
+/// Parses a TOML quiz; a file that is not valid TOML (or not of this shape) is one error.
+pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
+    let index = LineIndex::new(text);
+    let mut diagnostics = Vec::new();
+    let raw: RawQuiz = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let (line, col) = e.span().map_or((1, 1), |s| index.line_col(s.start));
+            return Err(Diagnostic::error(line, col, toml_message(&e)));
+        }
+    };
+    let at = |span: std::ops::Range<usize>| index.line_col(span.start);
+    let seconds = |value: &Option<Spanned<i64>>, diagnostics: &mut Vec<Diagnostic>| {
+        let value = value.as_ref()?;
+        let (line, col) = at(value.span());
+        let v = *value.get_ref();
+        if (MIN_SECONDS..=MAX_SECONDS).contains(&v) {
+            Some(v as u32)
+        } else {
+            diagnostics.push(Diagnostic::error(
+                line,
+                col,
+                format!("a time limit of {v} seconds; use {MIN_SECONDS} to {MAX_SECONDS}"),
+            ));
+            None
+        }
+    };
+
+    let question_seconds = seconds(&raw.question_seconds, &mut diagnostics);
+    let mut questions = Vec::with_capacity(raw.questions.len());
+    let mut spans = Vec::with_capacity(raw.questions.len());
+    for (i, spanned) in raw.questions.iter().enumerate() {
+        let (line, _) = at(spanned.span());
+        let q = spanned.get_ref();
+        let (answer_line, answer_col) = at(q.answer.span());
+        let (options_line, options_col) = at(q.options.span());
+        let options = q.options.get_ref().clone();
+        let answer_text = q.answer.get_ref().trim();
+        let mut letters = answer_text.chars();
+        let answer = match (letters.next(), letters.next()) {
+            (Some(c), None) if c.is_ascii_alphabetic() => index_of_letter(c),
+            _ => None,
+        };
+        let answer = match answer {
+            Some(a) if a < options.len() => a,
+            _ => {
+                diagnostics.push(Diagnostic::error(
+                    answer_line,
+                    answer_col,
+                    format!(
+                        "question {}: answer = {:?} must be the letter of one of its {} options (a to {})",
+                        i + 1,
+                        answer_text,
+                        options.len(),
+                        super::model::letter(options.len().clamp(1, 26) - 1).to_ascii_lowercase()
+                    ),
+                ));
+                0
+            }
+        };
+        spans.push(QuestionSpans {
+            line,
+            options: vec![(options_line, options_col); options.len()],
+            answer: Some(answer_line),
+            explanation: None,
+        });
+        questions.push(Question {
+            number: i + 1,
+            line,
+            prompt: q.prompt.trim().to_string(),
+            options: options.iter().map(|o| o.trim().to_string()).collect(),
+            answer,
+            explanation: q.explanation.trim().to_string(),
+            seconds: seconds(&q.seconds, &mut diagnostics),
+        });
+    }
+
+    let mut tiers = Vec::with_capacity(raw.tiers.len());
+    let mut tier_lines = Vec::with_capacity(raw.tiers.len());
+    for spanned in &raw.tiers {
+        let t = spanned.get_ref();
+        let (line, col) = at(t.min.span());
+        let (min, max) = (*t.min.get_ref(), t.max);
+        if min < 0 || max < 0 || min > u32::MAX as i64 || max > u32::MAX as i64 {
+            diagnostics.push(Diagnostic::error(
+                line,
+                col,
+                "tier bounds are counts of correct answers: whole numbers from 0",
+            ));
+            continue;
+        }
+        tiers.push(Tier {
+            min: min as u32,
+            max: max as u32,
+            label: t.label.trim().to_string(),
+        });
+        tier_lines.push(line);
+    }
+
+    Ok(Parsed {
+        quiz: Quiz {
+            id: id.to_string(),
+            title: raw.title.get_ref().trim().to_string(),
+            description: raw.description.trim().to_string(),
+            question_seconds,
+            questions,
+            tiers,
+        },
+        map: SourceMap {
+            title_line: at(raw.title.span()).0,
+            questions: spans,
+            tiers: tier_lines,
+        },
+        diagnostics,
+    })
+}
+
+/// The toml crate's message without its own rendering of the source (we print our own).
+fn toml_message(e: &toml::de::Error) -> String {
+    let message = e.message().trim();
+    format!("invalid TOML: {message}")
+}

@@ -1,0 +1,9 @@
+//! Domain → Discord-shaped messages, as plain data ([`view::MessageView`]). No Discord library
+//! here: the adapter in `discord/` converts views to serenity builders, and `quizbot check`
+//! renders every question to prove it fits Discord's limits before any quiz night.
+
+pub mod custom_id;
+pub mod limits;
+pub mod question;
+pub mod text;
+pub mod view;

@@ -1,0 +1,82 @@
+//! Messages as plain data: what the bot will send, before any Discord library sees it. The
+//! Discord adapter turns these into serenity builders; tests and `quizbot check` inspect them.
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageView {
+    pub content: String,
+    pub embeds: Vec<EmbedView>,
+    /// Action rows of buttons.
+    pub rows: Vec<Vec<ButtonView>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmbedView {
+    pub title: String,
+    pub description: String,
+    pub fields: Vec<FieldView>,
+    pub footer: String,
+    pub color: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldView {
+    pub name: String,
+    pub value: String,
+    pub inline: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ButtonView {
+    pub custom_id: String,
+    pub label: String,
+    pub style: ButtonStyle,
+    pub disabled: bool,
+}
+
+/// Discord's button styles that send an interaction (link buttons are not used).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ButtonStyle {
+    Primary,
+    Secondary,
+    /// Green: the correct answer on a reveal.
+    Success,
+    Danger,
+}
+
+impl MessageView {
+    pub fn text(content: impl Into<String>) -> Self {
+        Self {
+            content: content.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn embed(embed: EmbedView) -> Self {
+        Self {
+            embeds: vec![embed],
+            ..Self::default()
+        }
+    }
+
+    /// Lays buttons out in rows of five, as Discord requires.
+    pub fn with_buttons(mut self, buttons: Vec<ButtonView>) -> Self {
+        self.rows = buttons
+            .chunks(super::limits::BUTTONS_PER_ROW)
+            .map(<[ButtonView]>::to_vec)
+            .collect();
+        self
+    }
+
+    /// All buttons of the message, row after row.
+    pub fn buttons(&self) -> impl Iterator<Item = &ButtonView> {
+        self.rows.iter().flatten()
+    }
+}
+
+/// Colours of the embeds, so a glance tells a question from a reveal.
+pub mod color {
+    pub const QUESTION: u32 = 0x5865F2;
+    pub const REVEAL: u32 = 0x57F287;
+    pub const RESULTS: u32 = 0xFEE75C;
+    pub const NOTICE: u32 = 0x99AAB5;
+}

@@ -1,0 +1,195 @@
+//! The parsers never panic and keep their promises on any input: arbitrary bytes, generated
+//! Markdown-like text, and random mutations of every valid fixture. Case counts are fixed so a
+//! normal `cargo test` runs over 100,000 of them (set PROPTEST_CASES to run more of each).
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use quizbot::quiz::{self, model, Format};
+use quizbot::render::{limits, question as card};
+
+fn cases(default: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// What must hold for anything `check` accepts: sane option counts, an answer among them, and
+/// every question and reveal within Discord's limits.
+fn assert_promises(bytes: &[u8], format: Format) {
+    let checked = quiz::check_bytes("fuzz", format, bytes);
+    let Some(q) = checked.quiz else {
+        assert!(
+            checked.errors().next().is_some(),
+            "rejected without an error"
+        );
+        return;
+    };
+    assert!(!q.questions.is_empty());
+    for question in &q.questions {
+        assert!((model::MIN_OPTIONS..=model::MAX_OPTIONS).contains(&question.options.len()));
+        assert!(question.answer < question.options.len());
+        let c = card::Card {
+            quiz_title: &q.title,
+            question,
+            position: question.number,
+            total: q.questions.len(),
+            session: 1,
+            closes_at: 0,
+            answered: 0,
+        };
+        assert_eq!(limits::problems(&card::question(&c)), Vec::<String>::new());
+        let stats = card::RevealStats {
+            counts: vec![1; question.options.len()],
+            fastest: Some(("x".into(), 1)),
+        };
+        assert_eq!(
+            limits::problems(&card::reveal(&c, &stats)),
+            Vec::<String>::new()
+        );
+    }
+}
+
+/// Every valid-or-not quiz file we have, read once.
+fn fixtures() -> &'static [(Vec<u8>, Format)] {
+    static ALL: std::sync::OnceLock<Vec<(Vec<u8>, Format)>> = std::sync::OnceLock::new();
+    ALL.get_or_init(read_fixtures)
+}
+
+fn read_fixtures() -> Vec<(Vec<u8>, Format)> {
+    let mut out = Vec::new();
+    for dir in ["tests/fixtures/quiz", "quizzes"] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if let Some(format) = Format::from_path(&path) {
+                out.push((std::fs::read(&path).unwrap(), format));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Lines a quiz author (or a confused generator) might write, to build Markdown-like files.
+fn markdown_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("# Title".to_string()),
+        Just("---".to_string()),
+        Just(String::new()),
+        Just("```".to_string()),
+        Just("~~~".to_string()),
+        Just("## Answer Key".to_string()),
+        Just("## Scoring".to_string()),
+        Just("<details><summary>Answer</summary>".to_string()),
+        Just("</details>".to_string()),
+        Just("**Explanation:** because".to_string()),
+        (1u32..15).prop_map(|n| format!("### {n}. Question {n}?")),
+        (1u32..15).prop_map(|n| format!("**{n}. Bold question?**")),
+        (1u32..15).prop_map(|n| format!("## Question {n}")),
+        (0u8..12, "[ -~]{0,12}").prop_map(|(l, t)| format!("- {}) {t}", (b'a' + l) as char)),
+        (0u8..12).prop_map(|l| format!("- [x] {}) opt", (b'a' + l) as char)),
+        (0u8..12).prop_map(|l| format!("**Answer:** {}", (b'a' + l) as char)),
+        (1u32..15, 0u8..12).prop_map(|(n, l)| format!("{n}. {}", (b'a' + l) as char)),
+        (0u32..12, 0u32..12).prop_map(|(a, b)| format!("- {a}-{b} correct: tier")),
+        "[ -~]{0,40}",
+        "\\PC{0,20}",
+    ]
+}
+
+/// A random edit of a byte string.
+#[derive(Debug, Clone)]
+enum Mutation {
+    Delete { at: usize, len: usize },
+    Insert { at: usize, bytes: Vec<u8> },
+    Duplicate { at: usize, len: usize },
+    Replace { at: usize, byte: u8 },
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let structural = prop::sample::select(b"#-*`[]()>x:.\n\r 0123456789abAB|_~<".to_vec());
+    prop_oneof![
+        (any::<usize>(), 0usize..64).prop_map(|(at, len)| Mutation::Delete { at, len }),
+        (any::<usize>(), prop::collection::vec(any::<u8>(), 0..16))
+            .prop_map(|(at, bytes)| Mutation::Insert { at, bytes }),
+        (any::<usize>(), 0usize..400).prop_map(|(at, len)| Mutation::Duplicate { at, len }),
+        (any::<usize>(), structural).prop_map(|(at, byte)| Mutation::Replace { at, byte }),
+    ]
+}
+
+fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
+    let n = bytes.len().max(1);
+    match m {
+        Mutation::Delete { at, len } => {
+            let at = at % n;
+            let end = (at + len).min(bytes.len());
+            if at < end {
+                bytes.drain(at..end);
+            }
+        }
+        Mutation::Insert { at, bytes: new } => {
+            let at = at % (bytes.len() + 1);
+            bytes.splice(at..at, new.iter().copied());
+        }
+        Mutation::Duplicate { at, len } => {
+            let at = at % n;
+            let end = (at + len).min(bytes.len());
+            let copy = bytes.get(at..end).unwrap_or_default().to_vec();
+            bytes.splice(at..at, copy);
+        }
+        Mutation::Replace { at, byte } => {
+            if !bytes.is_empty() {
+                let at = at % bytes.len();
+                bytes[at] = *byte;
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(30_000))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        for format in [Format::Markdown, Format::Toml, Format::OpenTdb] {
+            assert_promises(&bytes, format);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(30_000))]
+
+    #[test]
+    fn markdown_like_text_keeps_the_promises(lines in prop::collection::vec(markdown_line(), 0..60)) {
+        assert_promises(lines.join("\n").as_bytes(), Format::Markdown);
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(45_000))]
+
+    #[test]
+    fn mutated_valid_quizzes_keep_the_promises(
+        pick in any::<prop::sample::Index>(),
+        edits in prop::collection::vec(mutation(), 1..6),
+    ) {
+        let (original, format) = pick.get(fixtures());
+        let mut bytes = original.clone();
+        for m in &edits {
+            apply(&mut bytes, m);
+        }
+        assert_promises(&bytes, *format);
+    }
+}
+
+#[test]
+fn the_fixture_corpus_is_present() {
+    assert!(fixtures().len() > 20);
+    assert!(Path::new("quizzes/day-42-attention-mechanisms.md").exists());
+}

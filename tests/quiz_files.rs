@@ -1,0 +1,546 @@
+//! The quiz formats, one test per variant of product.md §3, each with its own fixture in
+//! `tests/fixtures/quiz/`.
+
+use std::path::Path;
+
+use quizbot::quiz::{self, Checked, Diagnostic, Format, Quiz, Severity};
+
+fn check(name: &str) -> Checked {
+    quiz::check_file(&Path::new("tests/fixtures/quiz").join(name))
+}
+
+/// The quiz in a fixture that must be valid, with no warnings either.
+fn valid(name: &str) -> Quiz {
+    let checked = check(name);
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{name}:\n{}",
+        checked.render(name, 50)
+    );
+    checked.quiz.expect("no errors, so a quiz")
+}
+
+/// The single error of a fixture that must fail.
+fn only_error(name: &str) -> Diagnostic {
+    let checked = check(name);
+    assert!(checked.quiz.is_none(), "{name} should not be valid");
+    let errors: Vec<_> = checked.errors().cloned().collect();
+    assert_eq!(errors.len(), 1, "{name}:\n{}", checked.render(name, 50));
+    errors.into_iter().next().unwrap()
+}
+
+fn options(quiz: &Quiz, i: usize) -> Vec<&str> {
+    quiz.questions[i]
+        .options
+        .iter()
+        .map(String::as_str)
+        .collect()
+}
+
+// ---- question starts and option styles ----
+
+#[test]
+fn numbered_heading_with_dot_and_dash_lettered_options() {
+    let q = valid("heading-dot.md");
+    assert_eq!(q.title, "Networking Basics");
+    assert_eq!(
+        q.description,
+        "Two questions on the layers of the internet."
+    );
+    assert_eq!(q.questions.len(), 2);
+    assert_eq!(q.questions[0].prompt, "Which layer does IP belong to?");
+    assert_eq!(q.questions[0].line, 7);
+    assert_eq!(options(&q, 0), ["Link", "Network", "Transport"]);
+    assert_eq!(q.questions[0].answer, 1);
+    assert_eq!(
+        q.questions[0].explanation,
+        "IP routes packets between networks, the job of layer 3."
+    );
+    assert_eq!(q.questions[1].answer, 1);
+}
+
+#[test]
+fn heading_with_paren_number_and_uppercase_dot_options() {
+    let q = valid("heading-paren.md");
+    assert_eq!(q.questions[0].prompt, "Which river flows through Vienna?");
+    assert_eq!(options(&q, 0), ["Danube", "Rhine", "Elbe"]);
+    assert_eq!(q.questions[0].answer, 0, "**Answer:** a");
+    assert_eq!(q.questions[1].answer, 1, "**Answer:** B");
+}
+
+#[test]
+fn question_n_heading_takes_the_prompt_from_the_next_paragraph() {
+    let q = valid("heading-question-n.md");
+    assert_eq!(
+        q.questions[0].prompt,
+        "Which element has the symbol **Na**?"
+    );
+    assert_eq!(q.questions[0].line, 3);
+    assert_eq!(options(&q, 0), ["Nitrogen", "Sodium", "Neon"]);
+    assert_eq!(q.questions[0].answer, 1, "**Correct answer:** B");
+    assert_eq!(q.questions[1].answer, 0);
+}
+
+#[test]
+fn qn_colon_heading_with_colon_options_and_plain_answer_line() {
+    let q = valid("heading-qn.md");
+    assert_eq!(q.questions[0].prompt, "Which planet is closest to the Sun?");
+    assert_eq!(options(&q, 1), ["Mars", "Jupiter", "Saturn"]);
+    assert_eq!(q.questions[0].answer, 0);
+    assert_eq!(q.questions[1].answer, 1);
+}
+
+#[test]
+fn bold_paragraph_questions_with_quoted_answers() {
+    let q = valid("bold-paragraph.md");
+    assert_eq!(q.questions.len(), 2);
+    assert_eq!(
+        q.questions[0].prompt,
+        "How many semitones are in an octave?"
+    );
+    assert_eq!(q.questions[0].line, 3);
+    assert_eq!(options(&q, 0), ["8", "12", "7"]);
+    assert_eq!(q.questions[0].answer, 1);
+    assert_eq!(
+        q.questions[1].prompt,
+        "Which clef is also called the G clef?"
+    );
+    assert_eq!(q.questions[1].answer, 1);
+}
+
+#[test]
+fn task_boxes_mark_the_answer() {
+    let q = valid("task-boxes.md");
+    assert_eq!(
+        options(&q, 0),
+        ["It leaks", "It is dropped", "It is copied"]
+    );
+    assert_eq!(q.questions[0].answer, 1);
+    assert_eq!(options(&q, 1), ["`Copy`", "`Clone`"]);
+    assert_eq!(q.questions[1].answer, 0);
+}
+
+#[test]
+fn unlettered_items_are_options_in_order() {
+    let q = valid("true-false.md");
+    assert_eq!(options(&q, 0), ["True", "False"]);
+    assert_eq!(
+        q.questions[0].answer, 0,
+        "**Answer:** True names the option by its text"
+    );
+    assert_eq!(options(&q, 1), ["True", "False"]);
+    assert_eq!(q.questions[1].answer, 1, "[x] False");
+}
+
+#[test]
+fn details_block_gives_answer_and_explanation() {
+    let q = valid("details.md");
+    assert_eq!(q.questions[0].answer, 1);
+    assert_eq!(
+        q.questions[0].explanation,
+        "Read committed only shows committed rows, but a second read may see a newer commit."
+    );
+    assert_eq!(q.questions[1].answer, 0, "one-line details block");
+    assert_eq!(
+        q.questions[1].explanation,
+        "A committed transaction survives a crash."
+    );
+}
+
+#[test]
+fn answer_key_alone_supplies_every_answer() {
+    let q = valid("answer-key-only.md");
+    let answers: Vec<usize> = q.questions.iter().map(|q| q.answer).collect();
+    assert_eq!(answers, [1, 0, 1]);
+}
+
+#[test]
+fn explanation_runs_over_paragraphs_lists_and_code_until_the_rule() {
+    let q = valid("multi-block-explanation.md");
+    assert_eq!(
+        q.questions.len(),
+        2,
+        "a heading inside a code block is not a question"
+    );
+    let explanation = &q.questions[0].explanation;
+    assert!(explanation.starts_with("The shell stops at the first failing command.\n\nIt has exceptions:\n- commands in an `if` condition\n"), "{explanation}");
+    assert!(
+        explanation.contains(
+            "```bash\n### 2. this heading is inside code\na) and this is not an option\nset -e\n"
+        ),
+        "{explanation}"
+    );
+    assert!(
+        explanation.ends_with("```\n\nCombine it with `set -o pipefail`."),
+        "{explanation}"
+    );
+    assert_eq!(options(&q, 1), ["`$?`", "`$!`"]);
+    assert_eq!(q.questions[1].answer, 0);
+}
+
+#[test]
+fn markdown_is_kept_in_prompts_options_and_explanations() {
+    let q = valid("markdown-kept.md");
+    let question = &q.questions[0];
+    assert_eq!(
+        question.prompt,
+        "Which call reads a **whole** file into a `String` in [Rust](https://www.rust-lang.org)?"
+    );
+    assert_eq!(question.options[0], "`std::fs::read_to_string(path)`");
+    assert_eq!(question.answer, 0);
+    assert_eq!(
+        question.explanation,
+        "It opens, reads and *closes* the file; see [the docs](https://doc.rust-lang.org/std/fs/fn.read_to_string.html)."
+    );
+}
+
+// ---- scoring tiers ----
+
+fn tiers(q: &Quiz) -> Vec<(u32, u32, &str)> {
+    q.tiers
+        .iter()
+        .map(|t| (t.min, t.max, t.label.as_str()))
+        .collect()
+}
+
+#[test]
+fn tiers_as_ranges_exact_counts_and_below() {
+    let q = valid("scoring-counts.md");
+    assert_eq!(
+        tiers(&q),
+        [
+            (4, 4, "Perfect"),
+            (2, 3, "Solid"),
+            (0, 1, "Keep practising")
+        ]
+    );
+    assert_eq!(q.tier_for(3).map(|t| t.label.as_str()), Some("Solid"));
+}
+
+#[test]
+fn tiers_with_plus_and_to() {
+    let q = valid("scoring-open-ended.md");
+    assert_eq!(
+        tiers(&q),
+        [
+            (3, 3, "Colour master"),
+            (1, 2, "Getting there"),
+            (0, 0, "Try again")
+        ]
+    );
+}
+
+#[test]
+fn tiers_with_or_more() {
+    let q = valid("scoring-or-more.md");
+    assert_eq!(tiers(&q), [(2, 2, "Thermometer"), (0, 1, "Ice cube")]);
+}
+
+#[test]
+fn tiers_in_percent_become_counts() {
+    let q = valid("scoring-percent.md");
+    assert_eq!(
+        tiers(&q),
+        [(4, 5, "Explorer"), (2, 3, "Traveller"), (0, 1, "Tourist")]
+    );
+}
+
+#[test]
+fn a_gap_between_tiers_is_a_warning_not_an_error() {
+    let checked = check("warning-tier-gap.md");
+    assert!(checked.quiz.is_some());
+    let warnings: Vec<_> = checked.diagnostics.iter().collect();
+    assert_eq!(warnings.len(), 1, "{}", checked.render("gap", 9));
+    assert_eq!(warnings[0].severity, Severity::Warning);
+    assert_eq!(warnings[0].line, 22);
+    assert!(
+        warnings[0]
+            .message
+            .contains("no scoring tier covers 2 correct"),
+        "{}",
+        warnings[0].message
+    );
+}
+
+// ---- every error of §3.4, with its message and its line ----
+
+#[test]
+fn error_no_questions() {
+    let e = only_error("error-no-questions.md");
+    assert_eq!(e.line, 1);
+    assert!(e.message.starts_with("no questions found"), "{}", e.message);
+}
+
+#[test]
+fn error_fewer_than_two_options() {
+    let e = only_error("error-one-option.md");
+    assert_eq!(e.line, 3);
+    assert_eq!(
+        e.message,
+        "question 1 has 1 option; a question needs 2 to 10 (so that its buttons fit)"
+    );
+}
+
+#[test]
+fn error_more_than_ten_options_points_at_the_eleventh() {
+    let e = only_error("error-eleven-options.md");
+    assert_eq!(e.line, 14);
+    assert!(
+        e.message.starts_with("question 1 has 11 options"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn error_duplicate_option_letter() {
+    let e = only_error("error-duplicate-letter.md");
+    assert_eq!((e.line, e.col), (6, 3));
+    assert_eq!(e.message, "duplicate option letter B (also at line 5)");
+    assert_eq!(e.related_line, Some(5));
+}
+
+#[test]
+fn error_no_answer() {
+    let e = only_error("error-no-answer.md");
+    assert_eq!(e.line, 3);
+    assert!(
+        e.message.starts_with("question 1 has no answer"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn error_answer_letter_without_option() {
+    let e = only_error("error-answer-without-option.md");
+    assert_eq!(e.line, 7);
+    assert_eq!(
+        e.message,
+        "question 1: the answer is D, but there is no option D"
+    );
+}
+
+#[test]
+fn error_answer_text_differs_from_the_option() {
+    let e = only_error("error-answer-text-mismatch.md");
+    assert_eq!(e.line, 7);
+    assert_eq!(
+        e.message,
+        "question 1: the answer says \"Gallium\" but option A is \"Mercury\""
+    );
+}
+
+#[test]
+fn error_answer_key_disagreement_names_both_lines() {
+    let e = only_error("error-key-disagrees.md");
+    assert_eq!(e.line, 10);
+    assert_eq!(e.related_line, Some(7));
+    assert_eq!(
+        e.message,
+        "the answer key gives A for question 1, but the question's answer at line 7 is B"
+    );
+    let shown = check("error-key-disagrees.md").render("k.md", 10);
+    assert!(shown.contains("10 | 1. a\n"), "{shown}");
+    assert!(shown.contains(" 7 | **Answer:** b\n"), "{shown}");
+}
+
+#[test]
+fn error_overlapping_tiers() {
+    let e = only_error("error-overlapping-tiers.md");
+    assert_eq!(e.line, 17);
+    assert_eq!(e.related_line, Some(16));
+    assert_eq!(e.message, "the tier 0–1 overlaps the tier 1–2 at line 16");
+}
+
+#[test]
+fn error_invalid_utf8_points_at_the_byte() {
+    let e = only_error("error-not-utf8.md");
+    assert_eq!((e.line, e.col), (3, 11));
+    assert!(
+        e.message
+            .starts_with("the file is not valid UTF-8 (byte 0xe9"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn error_file_over_one_mebibyte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.md");
+    std::fs::write(&path, "a".repeat(1024 * 1024 + 1)).unwrap();
+    let checked = quiz::check_file(&path);
+    let errors: Vec<_> = checked.errors().collect();
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0]
+        .message
+        .starts_with("the file has 1048577 bytes; quiz files may have at most 1 MiB"));
+}
+
+#[test]
+fn error_text_too_long_for_discord() {
+    let prompt = "Why? ".repeat(900); // 4,500 characters: over the 4,096 of an embed description
+    let text = format!("# Long\n\n### 1. {prompt}\n- a) yes\n- b) no\n\n**Answer:** a\n");
+    let checked = quiz::check_bytes("long", Format::Markdown, text.as_bytes());
+    let errors: Vec<_> = checked.errors().collect();
+    assert_eq!(errors.len(), 1, "{}", checked.render("long.md", 9));
+    assert_eq!(errors[0].line, 3);
+    assert!(
+        errors[0].message.starts_with("question 1 is too long for Discord: in the question message, embed 1's description has"),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
+fn error_explanation_too_long_for_the_reveal() {
+    let explanation = "Because. ".repeat(500); // 4,500 characters
+    let text = format!(
+        "# Long\n\n### 1. Why?\n- a) yes\n- b) no\n\n**Answer:** a\n\n**Explanation:** {explanation}\n"
+    );
+    let checked = quiz::check_bytes("long", Format::Markdown, text.as_bytes());
+    let errors: Vec<_> = checked.errors().collect();
+    assert!(!errors.is_empty());
+    assert_eq!(errors[0].line, 9, "points at the explanation");
+    assert!(
+        errors[0].message.contains("when the answer is revealed"),
+        "{}",
+        errors[0].message
+    );
+    assert!(errors[0].message.ends_with("shorten the explanation"));
+}
+
+#[test]
+fn a_long_but_fitting_quiz_is_accepted() {
+    // 200-character options, ten of them, and a 1,500-character explanation: fits.
+    let option = "x".repeat(200);
+    let options: String = (0..10)
+        .map(|i| format!("- {}) {option}{i}\n", (b'a' + i as u8) as char))
+        .collect();
+    let explanation = "y".repeat(1500);
+    let text = format!(
+        "# Long\n\n### 1. Which?\n{options}\n**Answer:** c\n\n**Explanation:** {explanation}\n"
+    );
+    let checked = quiz::check_bytes("long", Format::Markdown, text.as_bytes());
+    assert!(checked.quiz.is_some(), "{}", checked.render("long.md", 9));
+}
+
+// ---- TOML ----
+
+#[test]
+fn toml_quiz_with_time_limits_and_tiers() {
+    let q = valid("networking.toml");
+    assert_eq!(q.title, "Networking basics");
+    assert_eq!(q.description, "Three quick questions.");
+    assert_eq!(q.question_seconds, Some(20));
+    assert_eq!(q.questions.len(), 3);
+    assert_eq!(q.questions[0].seconds, Some(30));
+    assert_eq!(q.questions[1].seconds, None);
+    assert_eq!(q.seconds_for(1, 15), 20, "the quiz's limit applies");
+    assert_eq!(q.questions[0].answer, 1);
+    assert_eq!(q.questions[1].answer, 1, "answer letters in either case");
+    assert_eq!(
+        q.questions[2].explanation,
+        "The Domain Name System maps **names** to IP addresses."
+    );
+    assert_eq!(
+        q.questions[1].line, 12,
+        "the line of its [[questions]] header"
+    );
+    assert_eq!(tiers(&q), [(3, 3, "Packet wizard"), (0, 2, "Keep routing")]);
+}
+
+#[test]
+fn toml_answer_that_names_no_option() {
+    let e = only_error("error-bad-answer.toml");
+    assert_eq!(e.line, 6);
+    assert_eq!(
+        e.message,
+        "question 1: answer = \"c\" must be the letter of one of its 2 options (a to b)"
+    );
+}
+
+#[test]
+fn toml_unknown_key_is_an_error_with_its_line() {
+    let e = only_error("error-unknown-field.toml");
+    assert_eq!(e.line, 7);
+    assert!(
+        e.message.contains("unknown field `explaination`"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn toml_syntax_error_with_its_line() {
+    let e = only_error("error-syntax.toml");
+    assert_eq!(e.line, 4);
+    assert!(e.message.starts_with("invalid TOML:"), "{}", e.message);
+}
+
+// ---- Open Trivia DB ----
+
+#[test]
+fn opentdb_import_decodes_entities_and_orders_options_stably() {
+    let q = valid("opentdb.json");
+    assert_eq!(q.title, "Science: Computers");
+    assert_eq!(q.questions.len(), 3);
+    assert_eq!(q.questions[0].prompt, "What does \"HTML\" stand for?");
+    assert_eq!(
+        q.questions[0].options[q.questions[0].answer],
+        "Hypertext Markup Language"
+    );
+    assert_eq!(
+        q.questions[1].prompt,
+        "The logo for Linux is a penguin named 'Tux'."
+    );
+    assert_eq!(options(&q, 1), ["True", "False"]);
+    assert_eq!(q.questions[1].answer, 0);
+    assert_eq!(
+        q.questions[2].prompt,
+        "Which of these is a C++ operator: \\`a <=> b\\`?"
+    );
+    assert_eq!(q.questions[2].line, 4);
+    // The order is a function of the question text only: pinned so it never changes.
+    assert_eq!(
+        options(&q, 0),
+        [
+            "Hyperlink Text Mode Language",
+            "Hyper Transfer Main Link",
+            "Hypertext Markup Language",
+            "Home Tool Markup Language",
+        ]
+    );
+    assert_eq!(valid("opentdb.json"), q);
+}
+
+#[test]
+fn opentdb_error_response_code() {
+    let e = only_error("error-opentdb-code.json");
+    assert!(
+        e.message.contains("response_code 1 (no results)"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn opentdb_not_json_points_at_the_spot() {
+    let checked = quiz::check_bytes("x", Format::OpenTdb, b"{\n  \"results\": [,]\n}");
+    let e = checked.errors().next().unwrap();
+    assert_eq!(e.line, 2);
+    assert!(e.message.starts_with("not an Open Trivia DB response"));
+}
+
+// ---- the bundled quizzes ----
+
+#[test]
+fn seed_quiz_is_shipped_byte_for_byte() {
+    let shipped = std::fs::read("quizzes/day-42-attention-mechanisms.md").unwrap();
+    let seed = std::fs::read("../shared/seed/day-42-attention-mechanisms.md");
+    match seed {
+        Ok(seed) => assert_eq!(shipped, seed),
+        Err(e) => eprintln!("../shared not here ({e}); compared nothing"),
+    }
+}
