@@ -1,0 +1,129 @@
+//! Discord's limits that the OpenAPI schema does not state, or states more loosely than
+//! Discord enforces (discord-facts.md "Limits"): content 2000, the 6000 embed total, rows of
+//! buttons, labels, unique custom ids, no Components V2.
+
+use serde_json::Value;
+
+fn chars(v: Option<&Value>) -> usize {
+    v.and_then(Value::as_str).map_or(0, |s| s.chars().count())
+}
+
+/// Every limit a message body (create, edit, interaction reply, followup) breaks.
+pub fn problems(body: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let content = chars(body.get("content"));
+    if content > 2000 {
+        out.push(format!("content has {content} characters (limit 2000)"));
+    }
+    if let Some(flags) = body.get("flags").and_then(Value::as_u64) {
+        if flags & (1 << 15) != 0 {
+            out.push("flag IS_COMPONENTS_V2 (1<<15) is not supported by serenity 0.12".into());
+        }
+    }
+    if let Some(embeds) = body.get("embeds").and_then(Value::as_array) {
+        if embeds.len() > 10 {
+            out.push(format!("{} embeds (limit 10)", embeds.len()));
+        }
+        let mut total = 0;
+        for (i, e) in embeds.iter().enumerate() {
+            let n = i + 1;
+            let mut texts = vec![
+                ("title", chars(e.get("title")), 256),
+                ("description", chars(e.get("description")), 4096),
+                ("footer text", chars(e.pointer("/footer/text")), 2048),
+                ("author name", chars(e.pointer("/author/name")), 256),
+            ];
+            if let Some(fields) = e.get("fields").and_then(Value::as_array) {
+                if fields.len() > 25 {
+                    out.push(format!("embed {n} has {} fields (limit 25)", fields.len()));
+                }
+                for f in fields {
+                    texts.push(("field name", chars(f.get("name")), 256));
+                    texts.push(("field value", chars(f.get("value")), 1024));
+                }
+            }
+            for (what, len, limit) in texts {
+                total += len;
+                if len > limit {
+                    out.push(format!(
+                        "embed {n} {what} has {len} characters (limit {limit})"
+                    ));
+                }
+            }
+        }
+        if total > 6000 {
+            out.push(format!(
+                "embeds have {total} characters in total (limit 6000)"
+            ));
+        }
+    }
+    if let Some(rows) = body.get("components").and_then(Value::as_array) {
+        if rows.len() > 5 {
+            out.push(format!("{} action rows (limit 5)", rows.len()));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for row in rows {
+            if row.get("type").and_then(Value::as_u64) != Some(1) {
+                out.push("a top-level component that is not an action row".into());
+                continue;
+            }
+            let items = row.get("components").and_then(Value::as_array);
+            let count = items.map_or(0, Vec::len);
+            if count == 0 || count > 5 {
+                out.push(format!("an action row with {count} components (1 to 5)"));
+            }
+            for b in items.into_iter().flatten() {
+                if b.get("type").and_then(Value::as_u64) != Some(2) {
+                    continue;
+                }
+                let label = chars(b.get("label"));
+                if label > 80 {
+                    out.push(format!("a button label of {label} characters (limit 80)"));
+                }
+                let is_link = b.get("style").and_then(Value::as_u64) == Some(5);
+                match b.get("custom_id").and_then(Value::as_str) {
+                    Some(id) if !is_link => {
+                        let len = id.chars().count();
+                        if len == 0 || len > 100 {
+                            out.push(format!("a custom_id of {len} characters (1 to 100)"));
+                        }
+                        if !ids.insert(id.to_string()) {
+                            out.push(format!("custom_id {id:?} used twice in one message"));
+                        }
+                    }
+                    None if !is_link => out.push("a button without custom_id".into()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn embed_total_counts_across_embeds() {
+        let e = json!({"description": "x".repeat(3500)});
+        let body = json!({"embeds": [e.clone(), e]});
+        assert_eq!(
+            problems(&body),
+            ["embeds have 7000 characters in total (limit 6000)"]
+        );
+    }
+
+    #[test]
+    fn rows_buttons_and_ids() {
+        let button = |id: &str| json!({"type": 2, "style": 1, "label": "L", "custom_id": id});
+        let body = json!({
+            "content": "c".repeat(2001),
+            "components": [{"type": 1, "components": [button("a"), button("a")]}]
+        });
+        let p = problems(&body);
+        assert!(p.iter().any(|s| s.contains("content has 2001")), "{p:?}");
+        assert!(p.iter().any(|s| s.contains("used twice")), "{p:?}");
+    }
+}

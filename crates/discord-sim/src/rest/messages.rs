@@ -1,0 +1,277 @@
+//! Channel messages: create (JSON or multipart with files), edit, delete, get, list. Also the
+//! helpers interaction replies use to create and edit messages the same way.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use serde_json::{json, Value};
+
+use super::{judge_message, FilePart, Reply, Req};
+use crate::judge::mentions::Origin;
+use crate::judge::schema;
+use crate::payloads;
+use crate::world::permissions::{self, EMBED_LINKS, SEND_MESSAGES, VIEW_CHANNEL};
+use crate::world::{Attachment, Message, ViolationKind, World};
+use crate::Shared;
+
+/// Where a new message goes and who sees it.
+pub struct Target {
+    pub channel_id: u64,
+    pub ephemeral_for: Option<u64>,
+    pub interaction_id: Option<u64>,
+    pub loading: bool,
+}
+
+/// Stores a new message from a body (content, embeds, components, flags) and files.
+pub fn insert(world: &mut World, target: Target, body: &Value, files: &[FilePart]) -> u64 {
+    let id = world.ids.next();
+    let guild_id = world
+        .channels
+        .get(&target.channel_id)
+        .map_or(0, |c| c.guild_id);
+    let attachments = store_files(world, files);
+    let mut m = Message {
+        id,
+        channel_id: target.channel_id,
+        guild_id,
+        author_id: world.app.bot_user_id,
+        content: String::new(),
+        embeds: Vec::new(),
+        components: Vec::new(),
+        attachments,
+        flags: 0,
+        ephemeral_for: target.ephemeral_for,
+        interaction_id: target.interaction_id,
+        created_at: SystemTime::now(),
+        edited_at: None,
+        edits: 0,
+        deleted: false,
+        loading: target.loading,
+        json: None,
+    };
+    apply(&mut m, body);
+    if target.ephemeral_for.is_some() {
+        m.flags |= 64;
+    }
+    if target.loading {
+        m.flags |= 128;
+    }
+    if let Some(c) = world.channels.get_mut(&target.channel_id) {
+        c.messages.push(id);
+    }
+    world.messages.insert(id, m);
+    id
+}
+
+/// Applies the fields a body carries; absent fields stay as they are, `null` clears.
+pub fn apply(m: &mut Message, body: &Value) {
+    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    if let Some(content) = body.get("content") {
+        m.content = content.as_str().unwrap_or("").to_string();
+    }
+    if let Some(embeds) = body.get("embeds") {
+        m.embeds = list(embeds);
+    }
+    if let Some(components) = body.get("components") {
+        m.components = list(components);
+    }
+    if let Some(flags) = body.get("flags").and_then(Value::as_u64) {
+        // Only SUPPRESS_EMBEDS (4) and SUPPRESS_NOTIFICATIONS (4096) are settable; the
+        // ephemeral flag is fixed at creation.
+        m.flags = (m.flags & 64) | (flags & (4 | 4096));
+    }
+}
+
+/// Edits a stored message: applies the body, marks it edited, keeps new files.
+pub fn edit_stored(world: &mut World, id: u64, body: &Value, files: &[FilePart]) {
+    let attachments = store_files(world, files);
+    if let Some(m) = world.messages.get_mut(&id) {
+        apply(m, body);
+        if !attachments.is_empty() {
+            m.attachments.extend(attachments);
+        }
+        m.loading = false;
+        m.flags &= !128;
+        m.edited_at = Some(SystemTime::now());
+        m.edits += 1;
+    }
+}
+
+fn store_files(world: &mut World, files: &[FilePart]) -> Vec<Value> {
+    let base = world_base_url(world);
+    files
+        .iter()
+        .map(|f| {
+            let id = world.ids.next();
+            world.attachments.insert(
+                id,
+                Attachment {
+                    id,
+                    filename: f.filename.clone(),
+                    content_type: f.content_type.clone(),
+                    bytes: f.bytes.clone(),
+                },
+            );
+            attachment_json(&base, id, &f.filename, &f.content_type, f.bytes.len())
+        })
+        .collect()
+}
+
+pub fn attachment_json(
+    base: &str,
+    id: u64,
+    filename: &str,
+    content_type: &str,
+    size: usize,
+) -> Value {
+    let url = format!("{base}/attachments/{id}/{filename}");
+    json!({
+        "id": id.to_string(),
+        "filename": filename,
+        "size": size,
+        "url": url,
+        "proxy_url": url,
+        "content_type": content_type,
+    })
+}
+
+/// The base URL for attachment downloads is kept in the world so REST handlers can build it.
+fn world_base_url(world: &World) -> String {
+    world.base_url.clone()
+}
+
+pub fn create(shared: &Arc<Shared>, req: &Req) -> Reply {
+    const TEMPLATE: &str = "/channels/{channel_id}/messages";
+    let channel_id = req.id(1);
+    let body = req.body.clone().unwrap_or(json!({}));
+    let mut world = shared.world.lock();
+    if !world.channels.contains_key(&channel_id) {
+        return Reply::error(404, 10003, "Unknown Channel");
+    }
+    let perms = world.permissions_in(channel_id, world.app.bot_user_id);
+    let has_embeds = body
+        .get("embeds")
+        .and_then(Value::as_array)
+        .is_some_and(|e| !e.is_empty());
+    let needed = VIEW_CHANNEL | SEND_MESSAGES | if has_embeds { EMBED_LINKS } else { 0 };
+    if perms & needed != needed {
+        let missing = [VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS]
+            .into_iter()
+            .filter(|bit| needed & bit != 0 && perms & bit == 0)
+            .map(permissions::name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        world.violation(
+            &req.route(TEMPLATE),
+            ViolationKind::MissingPermission,
+            format!("the bot lacks {missing} in channel {channel_id}"),
+        );
+        return Reply::error(403, 50013, "Missing Permissions");
+    }
+    if let Err(reply) = judge_message(
+        &mut world,
+        &req.route(TEMPLATE),
+        schema::for_route("POST", TEMPLATE),
+        &body,
+        Origin::Channel,
+    ) {
+        return reply;
+    }
+    let empty = body
+        .get("content")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+        && !has_embeds
+        && req.files.is_empty()
+        && body
+            .get("components")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty);
+    if empty {
+        return Reply::error(400, 50006, "Cannot send an empty message");
+    }
+    let id = insert(
+        &mut world,
+        Target {
+            channel_id,
+            ephemeral_for: None,
+            interaction_id: None,
+            loading: false,
+        },
+        &body,
+        &req.files,
+    );
+    Reply::json(payloads::message(&world, &world.messages[&id]))
+}
+
+pub fn get(shared: &Arc<Shared>, channel_id: u64, message_id: u64) -> Reply {
+    let world = shared.world.lock();
+    match world.messages.get(&message_id) {
+        Some(m) if m.channel_id == channel_id && !m.deleted && m.ephemeral_for.is_none() => {
+            Reply::json(payloads::message(&world, m))
+        }
+        _ => Reply::error(404, 10008, "Unknown Message"),
+    }
+}
+
+pub fn list(shared: &Arc<Shared>, req: &Req) -> Reply {
+    let world = shared.world.lock();
+    let Some(channel) = world.channels.get(&req.id(1)) else {
+        return Reply::error(404, 10003, "Unknown Channel");
+    };
+    let limit: usize = req
+        .query
+        .get("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(50)
+        .clamp(1, 100);
+    let messages: Vec<Value> = channel
+        .messages
+        .iter()
+        .rev()
+        .filter_map(|id| world.messages.get(id))
+        .filter(|m| !m.deleted && m.ephemeral_for.is_none())
+        .take(limit)
+        .map(|m| payloads::message(&world, m))
+        .collect();
+    Reply::json(Value::Array(messages))
+}
+
+pub fn edit(shared: &Arc<Shared>, req: &Req) -> Reply {
+    const TEMPLATE: &str = "/channels/{channel_id}/messages/{message_id}";
+    let (channel_id, message_id) = (req.id(1), req.id(3));
+    let body = req.body.clone().unwrap_or(json!({}));
+    let mut world = shared.world.lock();
+    let bot = world.app.bot_user_id;
+    match world.messages.get(&message_id) {
+        Some(m) if m.channel_id == channel_id && !m.deleted && m.ephemeral_for.is_none() => {
+            if m.author_id != bot {
+                return Reply::error(403, 50005, "Cannot edit a message authored by another user");
+            }
+        }
+        _ => return Reply::error(404, 10008, "Unknown Message"),
+    }
+    if let Err(reply) = judge_message(
+        &mut world,
+        &req.route(TEMPLATE),
+        schema::for_route("PATCH", TEMPLATE),
+        &body,
+        Origin::Channel,
+    ) {
+        return reply;
+    }
+    edit_stored(&mut world, message_id, &body, &req.files);
+    Reply::json(payloads::message(&world, &world.messages[&message_id]))
+}
+
+pub fn delete(shared: &Arc<Shared>, req: &Req) -> Reply {
+    let (channel_id, message_id) = (req.id(1), req.id(3));
+    let mut world = shared.world.lock();
+    match world.messages.get_mut(&message_id) {
+        Some(m) if m.channel_id == channel_id && !m.deleted && m.ephemeral_for.is_none() => {
+            m.deleted = true;
+            Reply::no_content()
+        }
+        _ => Reply::error(404, 10008, "Unknown Message"),
+    }
+}
