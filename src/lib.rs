@@ -2,9 +2,26 @@
 //!
 //! - [`quiz`]: quiz files (Markdown, TOML, Open Trivia DB) → the [`quiz::Quiz`] model, with
 //!   compiler-style diagnostics. No Discord, no I/O beyond reading a file.
+//! - [`game`]: scoring and the live-quiz state machine (pure; `now` passed in).
 //! - [`render`]: domain → Discord-shaped messages as plain data, and Discord's limits.
-//! - [`cli`]: the offline subcommands `check` and `show`.
+//! - [`store`]: SQLite — migrations, one writer thread with group commit, reader threads.
+//! - [`runtime`]: one task per live quiz, timers, the registry of running quizzes.
+//! - [`discord`]: the adapter — serenity client, poise commands, buttons, views → builders.
+//! - [`app`], [`config`], [`library`], [`clock`]: shared handles, configuration, quiz sources,
+//!   injectable time.
+//! - [`cli`]: `run`, `check`, `show`; [`rehearse`] and [`simbot`]: the bot on the built-in
+//!   Discord simulator.
 
+pub mod app;
 pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod discord;
+pub mod game;
+pub mod library;
 pub mod quiz;
+pub mod rehearse;
 pub mod render;
+pub mod runtime;
+pub mod simbot;
+pub mod store;

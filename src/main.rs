@@ -12,12 +12,17 @@ use clap::{Parser, Subcommand};
     about = "A Discord quiz bot for study groups and quiz nights"
 )]
 struct Cli {
+    /// Configuration file (default: config/quizbot.toml if present)
+    #[arg(long, global = true, env = "QUIZBOT_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the bot (the default): needs DISCORD_TOKEN
+    Run,
     /// Check quiz files (or folders of them) and print every problem with its line
     Check {
         #[arg(required = true)]
@@ -30,14 +35,55 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Play a whole live quiz offline against the built-in Discord simulator (no token)
+    Rehearse {
+        /// A bundled quiz id or a quiz file (default: the bundled seed quiz)
+        quiz: Option<String>,
+        /// Simulated players
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=5000))]
+        players: u64,
+        /// Seed for the players' answers and speeds
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Seconds per question
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=120))]
+        seconds: u32,
+        /// Folder of bundled quizzes
+        #[arg(long, default_value = "quizzes")]
+        quizzes: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut stdout = std::io::stdout().lock();
-    let result = match cli.command {
+    let result = match cli.command.unwrap_or(Command::Run) {
         Command::Check { paths } => quizbot::cli::check::run(&paths, &mut stdout),
         Command::Show { path, json } => quizbot::cli::show::run(&path, json, &mut stdout),
+        Command::Run => return runtime().block_on(quizbot::cli::run::run(cli.config.as_deref())),
+        Command::Rehearse {
+            quiz,
+            players,
+            seed,
+            seconds,
+            quizzes,
+        } => {
+            quizbot::cli::run::init_logging("warn,serenity=error");
+            let opts = quizbot::rehearse::Options {
+                quiz,
+                players: players as usize,
+                seed,
+                seconds,
+                quizzes_dir: quizzes,
+            };
+            match runtime().block_on(quizbot::rehearse::run(opts, &mut stdout)) {
+                Ok(()) => Ok(true),
+                Err(e) => {
+                    eprintln!("quizbot rehearse: {e:#}");
+                    Ok(false)
+                }
+            }
+        }
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -47,4 +93,12 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    // Building a runtime only fails when the OS refuses threads: nothing to recover.
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("start the async runtime")
 }

@@ -1,4 +1,5 @@
-//! The offline subcommands: `check` and `show`. (`run` and `rehearse` live with the bot.)
+//! The subcommands: `run` (the bot), `check` and `show` (quiz files).
 
 pub mod check;
+pub mod run;
 pub mod show;

@@ -1,8 +1,10 @@
 //! The quiz as every format parses into it. Texts keep their Markdown (bold, code, links) so that
 //! Discord renders them as the author wrote them.
 
+use serde::{Deserialize, Serialize};
+
 /// A whole quiz: what `quizbot show --json` prints and what a session plays.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quiz {
     /// The file name without extension (`day-42-attention-mechanisms`); unique per server.
     pub id: String,
@@ -17,7 +19,7 @@ pub struct Quiz {
     pub tiers: Vec<Tier>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     /// 1-based position in the quiz.
     pub number: usize,
@@ -35,7 +37,7 @@ pub struct Question {
 }
 
 /// A band of scores with the label shown next to a player's final score ("9/10 — Excellent").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tier {
     /// Inclusive bounds in correct answers.
     pub min: u32,

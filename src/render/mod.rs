@@ -2,8 +2,11 @@
 //! here: the adapter in `discord/` converts views to serenity builders, and `quizbot check`
 //! renders every question to prove it fits Discord's limits before any quiz night.
 
+pub mod boards;
 pub mod custom_id;
 pub mod limits;
+pub mod live;
+pub mod notices;
 pub mod question;
 pub mod text;
 pub mod view;

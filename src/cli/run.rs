@@ -1,0 +1,88 @@
+//! `quizbot run` (the default command): configuration, database, quizzes, then Discord.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+
+use crate::app::App;
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::discord::{self, Endpoint};
+use crate::library::Library;
+use crate::store::Store;
+
+/// Sets up logging once, from the configured filter (`RUST_LOG` wins).
+pub fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("quizbot: {message}");
+    ExitCode::from(1)
+}
+
+/// Whether a serenity error means Discord refused the token.
+pub fn token_rejected(e: &serenity::Error) -> bool {
+    match e {
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => true,
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) => {
+            r.status_code.as_u16() == 401
+        }
+        _ => false,
+    }
+}
+
+pub async fn run(config_path: Option<&Path>) -> ExitCode {
+    let config = match Config::load(config_path, |k| std::env::var(k).ok()) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    init_logging(&config.log_filter);
+    tracing::debug!(config = ?config, "configuration");
+    let Some(token) = config.token.clone() else {
+        return fail(
+            "DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications, \
+             copy its token and run: DISCORD_TOKEN=… quizbot run (or try `quizbot rehearse` without one)",
+        );
+    };
+    let store = match Store::open(&config.database) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let library = Library::load(&config.quizzes_dir, store.clone());
+    let endpoint = match &config.api_proxy {
+        Some(url) => {
+            tracing::info!(proxy = %url, "REST goes through the proxy; serenity's rate limiter is off");
+            Endpoint::Proxy(url.clone())
+        }
+        None => Endpoint::Discord,
+    };
+    let app = App::new(config, store, library, Arc::new(SystemClock));
+    let mut client = match discord::client(app, &token, endpoint).await {
+        Ok(c) => c,
+        Err(e) => return fail(format!("cannot set up the Discord client: {e}")),
+    };
+    let shards = Arc::clone(&client.shard_manager);
+    tokio::select! {
+        result = client.start() => match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if token_rejected(&e) => fail(
+                "Discord rejected the token (gateway close 4004 / HTTP 401). Check DISCORD_TOKEN: \
+                 it is the bot token from the Bot page of your application, not the client secret",
+            ),
+            Err(e) => fail(format!("Discord connection ended: {e}")),
+        },
+        _ = tokio::signal::ctrl_c() => {
+            tracing::info!("interrupted; disconnecting");
+            shards.shutdown_all().await;
+            ExitCode::SUCCESS
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! Configuration: `config/quizbot.toml` (every key optional, see
+//! `config/quizbot.example.toml`), then environment overrides, validated once into [`Config`].
+//! The token only ever comes from the environment and never prints.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::game::scoring::Scoring;
+
+/// A secret that never shows in Debug output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct Raw {
+    discord: RawDiscord,
+    database: RawDatabase,
+    quizzes: RawQuizzes,
+    live: RawLive,
+    log: RawLog,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawDiscord {
+    api_proxy: Option<String>,
+    dev_guild_id: Option<u64>,
+    host_role: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawDatabase {
+    path: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawQuizzes {
+    dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawLive {
+    seconds: Option<u32>,
+    pause_seconds: Option<f64>,
+    start_delay_seconds: Option<f64>,
+    scoring: Option<String>,
+    streak_bonus: Option<bool>,
+    allow_answer_change: Option<bool>,
+    count_update_seconds: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawLog {
+    filter: Option<String>,
+}
+
+/// How live quizzes run unless `/quiz start` says otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveConfig {
+    pub seconds: u32,
+    /// After a reveal and its standings, before the next question.
+    pub pause: Duration,
+    /// Between `/quiz start` and the first question.
+    pub start_delay: Duration,
+    pub scoring: Scoring,
+    pub streak_bonus: bool,
+    pub allow_answer_change: bool,
+    /// The answered count on a question is edited at most this often.
+    pub count_interval: Duration,
+}
+
+impl Default for LiveConfig {
+    fn default() -> Self {
+        LiveConfig {
+            seconds: 20,
+            pause: Duration::from_secs(5),
+            start_delay: Duration::from_secs(5),
+            scoring: Scoring::Speed,
+            streak_bonus: true,
+            allow_answer_change: false,
+            count_interval: Duration::from_secs(2),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `None` when no token was given (fine for `rehearse`, an error for `run`).
+    pub token: Option<Secret>,
+    /// A Discord API proxy (`http://host:port`); when set, serenity's own rate limiter is off.
+    pub api_proxy: Option<String>,
+    /// Register commands instantly in this server only, instead of globally.
+    pub dev_guild: Option<u64>,
+    /// Members with this role may host, besides those with Manage Server.
+    pub host_role: String,
+    pub database: PathBuf,
+    pub quizzes_dir: PathBuf,
+    pub live: LiveConfig,
+    pub log_filter: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration {path}: {why}")]
+    Read { path: PathBuf, why: String },
+    #[error("{path}:{line}:{col}: {message}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+    #[error("{what}: {why}")]
+    Invalid { what: String, why: String },
+}
+
+impl Config {
+    /// Reads the configuration: `path` if given (it must exist), else `config/quizbot.toml` if
+    /// present; then the environment (`env`) overrides.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let default_path = Path::new("config/quizbot.toml");
+        let (raw, source) = match path {
+            Some(p) => (read(p)?, Some(p.to_path_buf())),
+            None if default_path.exists() => {
+                (read(default_path)?, Some(default_path.to_path_buf()))
+            }
+            None => (Raw::default(), None),
+        };
+        let _ = source;
+        let invalid = |what: &str, why: String| ConfigError::Invalid {
+            what: what.to_string(),
+            why,
+        };
+        let env_u64 = |key: &str| -> Result<Option<u64>, ConfigError> {
+            match env(key).filter(|v| !v.trim().is_empty()) {
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| invalid(key, format!("{v:?} is not a server id (a number)"))),
+                None => Ok(None),
+            }
+        };
+
+        let token = env("DISCORD_TOKEN")
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .map(Secret::new);
+        let api_proxy = env("QUIZBOT_API_PROXY")
+            .or(raw.discord.api_proxy)
+            .map(|p| p.trim().trim_end_matches('/').to_string())
+            .filter(|p| !p.is_empty());
+        if let Some(p) = &api_proxy {
+            if !(p.starts_with("http://") || p.starts_with("https://")) {
+                return Err(invalid(
+                    "discord.api_proxy",
+                    format!("{p:?} must start with http:// or https://"),
+                ));
+            }
+        }
+        let dev_guild = env_u64("QUIZBOT_DEV_GUILD_ID")?
+            .or(raw.discord.dev_guild_id)
+            .filter(|g| *g != 0);
+        let defaults = LiveConfig::default();
+        let seconds = raw.live.seconds.unwrap_or(defaults.seconds);
+        if !(5..=3600).contains(&seconds) {
+            return Err(invalid(
+                "live.seconds",
+                format!("{seconds} is outside 5 to 3600"),
+            ));
+        }
+        let secs = |what: &str, v: Option<f64>, default: Duration, min: f64, max: f64| match v {
+            None => Ok(default),
+            Some(s) if s.is_finite() && (min..=max).contains(&s) => Ok(Duration::from_secs_f64(s)),
+            Some(s) => Err(invalid(
+                what,
+                format!("{s} is outside {min} to {max} seconds"),
+            )),
+        };
+        let scoring = match raw.live.scoring.as_deref() {
+            None => defaults.scoring,
+            Some(s) => Scoring::parse(s).ok_or_else(|| {
+                invalid(
+                    "live.scoring",
+                    format!("{s:?} is neither \"speed\" nor \"correct\""),
+                )
+            })?,
+        };
+        let live = LiveConfig {
+            seconds,
+            pause: secs(
+                "live.pause_seconds",
+                raw.live.pause_seconds,
+                defaults.pause,
+                0.0,
+                120.0,
+            )?,
+            start_delay: secs(
+                "live.start_delay_seconds",
+                raw.live.start_delay_seconds,
+                defaults.start_delay,
+                0.0,
+                120.0,
+            )?,
+            scoring,
+            streak_bonus: raw.live.streak_bonus.unwrap_or(defaults.streak_bonus),
+            allow_answer_change: raw
+                .live
+                .allow_answer_change
+                .unwrap_or(defaults.allow_answer_change),
+            // Discord allows about 5 edits per 5 s per channel: never faster than one per 2 s.
+            count_interval: secs(
+                "live.count_update_seconds",
+                raw.live.count_update_seconds,
+                defaults.count_interval,
+                2.0,
+                60.0,
+            )?,
+        };
+        Ok(Config {
+            token,
+            api_proxy,
+            dev_guild,
+            host_role: env("QUIZBOT_HOST_ROLE")
+                .or(raw.discord.host_role)
+                .unwrap_or_else(|| "Quiz Host".to_string()),
+            database: env("QUIZBOT_DATABASE")
+                .map(PathBuf::from)
+                .or(raw.database.path)
+                .unwrap_or_else(|| PathBuf::from("data/quizbot.sqlite3")),
+            quizzes_dir: env("QUIZBOT_QUIZZES_DIR")
+                .map(PathBuf::from)
+                .or(raw.quizzes.dir)
+                .unwrap_or_else(|| PathBuf::from("quizzes")),
+            live,
+            log_filter: env("RUST_LOG")
+                .or(raw.log.filter)
+                .unwrap_or_else(|| "info".to_string()),
+        })
+    }
+}
+
+fn read(path: &Path) -> Result<Raw, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        path: path.to_path_buf(),
+        why: e.to_string(),
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        let (line, col) = e.span().map_or((1, 1), |s| {
+            let before = &text[..s.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (line, col)
+        });
+        ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            col,
+            message: e.message().to_string(),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(toml: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("quizbot.toml");
+        std::fs::write(&path, toml).unwrap();
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load(Some(&path), |k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        let c = load(
+            "[live]\nseconds = 30\n[database]\npath = \"x.db\"\n",
+            &[("QUIZBOT_DATABASE", "/data/q.db")],
+        )
+        .unwrap();
+        assert_eq!(c.live.seconds, 30);
+        assert_eq!(c.database, PathBuf::from("/data/q.db"));
+        assert_eq!(c.live.pause, Duration::from_secs(5));
+        assert_eq!(c.host_role, "Quiz Host");
+        assert!(c.token.is_none());
+    }
+
+    #[test]
+    fn the_token_never_shows_in_debug_output() {
+        let c = load("", &[("DISCORD_TOKEN", "super-secret-token")]).unwrap();
+        assert_eq!(c.token.as_ref().unwrap().expose(), "super-secret-token");
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("super-secret-token"), "{debug}");
+        assert!(debug.contains("Secret(***)"));
+    }
+
+    #[test]
+    fn a_malformed_file_names_its_line() {
+        let e = load("[live]\nseconds = \"ten\"\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("quizbot.toml:2:11:"), "{e}");
+        let e = load("[live]\nsecondz = 10\n", &[]).unwrap_err().to_string();
+        assert!(
+            e.contains(":2:1:") && e.contains("unknown field `secondz`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused() {
+        assert!(load("[live]\nseconds = 2\n", &[])
+            .unwrap_err()
+            .to_string()
+            .contains("live.seconds"));
+        assert!(
+            load("[live]\ncount_update_seconds = 0.5\n", &[]).is_err(),
+            "edits at most every 2 s"
+        );
+        assert!(load("[discord]\napi_proxy = \"localhost:3000\"\n", &[]).is_err());
+        assert!(load("", &[("QUIZBOT_DEV_GUILD_ID", "abc")]).is_err());
+    }
+}

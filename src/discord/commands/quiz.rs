@@ -1,0 +1,350 @@
+//! `/quiz start|next|stop|list|upload`.
+
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+
+use crate::discord::outbox::DiscordOutbox;
+use crate::discord::{convert, host, Context, Error};
+use crate::game::live::{LiveSession, Settings};
+use crate::game::scoring::{Rules, Scoring};
+use crate::library::UploadError;
+use crate::quiz::model::MAX_FILE_BYTES;
+use crate::render::{live as live_view, notices, text::truncate};
+use crate::runtime::live::{self as live, HostCommand, Start};
+use crate::store::{NewSession, StoreError};
+
+/// Live quizzes: start, next, stop, list, upload
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("start", "next", "stop", "list", "upload"),
+    subcommand_required
+)]
+pub async fn quiz(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum ScoringChoice {
+    #[name = "speed"]
+    Speed,
+    #[name = "correct"]
+    Correct,
+}
+
+pub async fn say(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
+    ctx.send(convert::reply(notices::text(text), true)).await?;
+    Ok(())
+}
+
+fn ids(ctx: Context<'_>) -> (u64, u64, u64) {
+    (
+        ctx.guild_id().map_or(0, |g| g.get()),
+        ctx.channel_id().get(),
+        ctx.author().id.get(),
+    )
+}
+
+async fn is_host(ctx: Context<'_>) -> bool {
+    let (guild, _, _) = ids(ctx);
+    let member = ctx.author_member().await;
+    host::is_host(ctx.data(), guild, member.as_deref())
+}
+
+/// The permissions the bot lacks in this channel to run a quiz, named as in Discord's UI.
+fn missing_permissions(ctx: Context<'_>) -> Vec<&'static str> {
+    let poise::Context::Application(actx) = ctx else {
+        return Vec::new();
+    };
+    let Some(p) = actx.interaction.app_permissions else {
+        return Vec::new();
+    };
+    let mut missing = Vec::new();
+    if !p.view_channel() {
+        missing.push("View Channel");
+    }
+    if !p.send_messages() {
+        missing.push("Send Messages");
+    }
+    if !p.embed_links() {
+        missing.push("Embed Links");
+    }
+    missing
+}
+
+pub async fn autocomplete_quiz(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let guild = ctx.guild_id().map_or(0, |g| g.get());
+    let choices = ctx
+        .data()
+        .library
+        .search(guild, partial)
+        .await
+        .into_iter()
+        .map(|(id, title)| {
+            serenity::AutocompleteChoice::new(truncate(&format!("{title} ({id})"), 100), id)
+        })
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// A random order for `/quiz start shuffle:true` (xorshift seeded by the clock: no need for
+/// anything stronger to mix up quiz questions).
+fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut x = seed | 1;
+    for i in (1..n).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        order.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    order
+}
+
+/// Start a live quiz in this channel
+#[poise::command(slash_command, guild_only)]
+pub async fn start(
+    ctx: Context<'_>,
+    #[description = "The quiz to play"]
+    #[autocomplete = "autocomplete_quiz"]
+    quiz: String,
+    #[description = "Seconds per question (5 to 300)"]
+    #[min = 5]
+    #[max = 300]
+    seconds: Option<u32>,
+    #[description = "speed: faster correct answers score more; correct: one point each"]
+    scoring: Option<ScoringChoice>,
+    #[description = "Play the questions in a random order"] shuffle: Option<bool>,
+) -> Result<(), Error> {
+    let app = ctx.data();
+    let (guild, channel, user) = ids(ctx);
+    if !is_host(ctx).await {
+        return say(ctx, host::refusal(app)).await;
+    }
+    let missing = missing_permissions(ctx);
+    if !missing.is_empty() {
+        return say(
+            ctx,
+            format!(
+                "I can't run a quiz here: I need the **{}** permission(s) in this channel.",
+                missing.join("**, **")
+            ),
+        )
+        .await;
+    }
+    let Some(q) = app.library.get(guild, quiz.trim()).await? else {
+        return say(
+            ctx,
+            format!(
+                "There is no quiz called `{}` here. `/quiz list` shows what's available.",
+                truncate(quiz.trim(), 64)
+            ),
+        )
+        .await;
+    };
+    if app.live.in_channel(channel).is_some() {
+        return say(
+            ctx,
+            "A live quiz is already running in this channel — `/quiz stop` ends it.",
+        )
+        .await;
+    }
+    let live_cfg = &app.config.live;
+    let seconds = seconds.unwrap_or(live_cfg.seconds);
+    let scoring = match scoring {
+        Some(ScoringChoice::Speed) => Scoring::Speed,
+        Some(ScoringChoice::Correct) => Scoring::Correct,
+        None => live_cfg.scoring,
+    };
+    let now = app.now();
+    let order = if shuffle.unwrap_or(false) {
+        shuffled(q.questions.len(), now as u64 ^ channel)
+    } else {
+        (0..q.questions.len()).collect()
+    };
+    let settings = Settings {
+        seconds,
+        rules: Rules {
+            scoring,
+            streak_bonus: live_cfg.streak_bonus,
+        },
+        allow_change: live_cfg.allow_answer_change,
+    };
+    let created = app
+        .store
+        .create_session(NewSession {
+            guild_id: guild,
+            channel_id: channel,
+            host_id: user,
+            quiz_id: q.id.clone(),
+            quiz_json: serde_json::to_string(&*q)?,
+            order: order.clone(),
+            scoring,
+            streak_bonus: settings.rules.streak_bonus,
+            allow_change: settings.allow_change,
+            seconds,
+            started_at: now,
+        })
+        .await;
+    let session_id = match created {
+        Ok(id) => id,
+        Err(StoreError::ChannelBusy) => {
+            return say(
+                ctx,
+                "A live quiz is already running in this channel — `/quiz stop` ends it.",
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let first_at = now + live_cfg.start_delay.as_millis() as i64;
+    let intro = live_view::intro(&q, order.len(), seconds, scoring, first_at);
+    ctx.send(convert::reply(intro, false)).await?;
+    let outbox = Arc::new(DiscordOutbox {
+        http: Arc::clone(&ctx.serenity_context().http),
+    });
+    let started = live::spawn(
+        Arc::clone(app),
+        outbox,
+        Start {
+            session: LiveSession::new(session_id, Arc::clone(&q), order, settings),
+            guild,
+            channel,
+            quiz_id: q.id.clone(),
+            delay: live_cfg.start_delay,
+            resume: None,
+        },
+    );
+    if started.is_none() {
+        tracing::warn!(session = session_id, "a second quiz raced into the channel");
+    }
+    tracing::info!(session = session_id, quiz = %q.id, guild, channel, "live quiz started");
+    Ok(())
+}
+
+/// Reveal the current question now and go on
+#[poise::command(slash_command, guild_only)]
+pub async fn next(ctx: Context<'_>) -> Result<(), Error> {
+    if !is_host(ctx).await {
+        return say(ctx, host::refusal(ctx.data())).await;
+    }
+    let (_, channel, _) = ids(ctx);
+    match ctx.data().live.in_channel(channel) {
+        Some(h) if h.command(HostCommand::Next) => say(ctx, "⏭ Revealing and moving on.").await,
+        _ => say(ctx, "There's no live quiz running in this channel.").await,
+    }
+}
+
+/// End the live quiz here; results so far are posted and kept
+#[poise::command(slash_command, guild_only)]
+pub async fn stop(ctx: Context<'_>) -> Result<(), Error> {
+    if !is_host(ctx).await {
+        return say(ctx, host::refusal(ctx.data())).await;
+    }
+    let (_, channel, _) = ids(ctx);
+    match ctx.data().live.in_channel(channel) {
+        Some(h) if h.command(HostCommand::Stop) => {
+            ctx.send(convert::reply(
+                notices::text("⏹ The host stopped the quiz. Results follow."),
+                false,
+            ))
+            .await?;
+            Ok(())
+        }
+        _ => say(ctx, "There's no live quiz running in this channel.").await,
+    }
+}
+
+/// The quizzes available in this server
+#[poise::command(slash_command, guild_only)]
+pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
+    let (guild, _, _) = ids(ctx);
+    let (bundled, uploaded) = ctx.data().library.list(guild).await?;
+    ctx.send(convert::reply(
+        crate::render::boards::quiz_list(&bundled, &uploaded),
+        true,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Add or replace a quiz for this server (Markdown, TOML or Open Trivia DB JSON)
+#[poise::command(slash_command, guild_only)]
+pub async fn upload(
+    ctx: Context<'_>,
+    #[description = "The quiz file (.md, .toml or .json, at most 1 MiB)"]
+    file: serenity::Attachment,
+) -> Result<(), Error> {
+    let app = ctx.data();
+    let (guild, _, user) = ids(ctx);
+    if !is_host(ctx).await {
+        return say(ctx, host::refusal(app)).await;
+    }
+    if file.size as usize > MAX_FILE_BYTES {
+        return say(
+            ctx,
+            format!(
+                "`{}` is {} bytes; quiz files may have at most 1 MiB.",
+                truncate(&file.filename, 80),
+                file.size
+            ),
+        )
+        .await;
+    }
+    ctx.defer_ephemeral().await?;
+    let bytes = match file.download().await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "attachment download failed");
+            return say(
+                ctx,
+                "I couldn't download that file from Discord; please try again.",
+            )
+            .await;
+        }
+    };
+    match app
+        .library
+        .upload(guild, user, &file.filename, bytes, app.now())
+        .await
+    {
+        Ok(up) => {
+            let mut text = format!(
+                "✅ {} **{}** (`{}`, {} questions). Start it with `/quiz start quiz:{}`.",
+                if up.replaced { "Replaced" } else { "Added" },
+                truncate(&up.quiz.title, 200),
+                up.quiz.id,
+                up.quiz.questions.len(),
+                up.quiz.id
+            );
+            if !up.warnings.is_empty() {
+                text.push_str(&format!(
+                    "\nWarnings:\n```\n{}\n```",
+                    truncate(&up.warnings, 1500 - text.len().min(1400))
+                ));
+            }
+            say(ctx, text).await
+        }
+        Err(UploadError::Invalid(problems)) => {
+            let head = format!("❌ `{}` was not added:\n", truncate(&file.filename, 80));
+            let body = truncate(&problems, 1990 - head.chars().count() - 10);
+            say(ctx, format!("{head}```\n{body}\n```")).await
+        }
+        Err(UploadError::Store(e)) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shuffle_is_a_permutation() {
+        let mut order = super::shuffled(10, 12345);
+        assert_ne!(order, (0..10).collect::<Vec<_>>());
+        order.sort();
+        assert_eq!(order, (0..10).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,114 @@
+//! Views → serenity builders. Every message leaves with `allowed_mentions` that pings nobody,
+//! and goes through [`limits::fit`] first: renderers stay within Discord's limits by design,
+//! and a bug that breaks one is logged and cut rather than refused by Discord mid-quiz.
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, EditMessage,
+};
+
+use crate::render::limits;
+use crate::render::view::{self, MessageView};
+
+/// The view, cut to Discord's limits if a renderer went over (logged: that is a bug).
+pub fn checked(mut v: MessageView) -> MessageView {
+    let problems = limits::problems(&v);
+    if !problems.is_empty() {
+        tracing::error!(problems = ?problems, "a message broke Discord's limits and was cut");
+        limits::fit(&mut v);
+    }
+    v
+}
+
+pub fn embed(e: &view::EmbedView) -> CreateEmbed {
+    let mut out = CreateEmbed::new();
+    if !e.title.is_empty() {
+        out = out.title(&e.title);
+    }
+    if !e.description.is_empty() {
+        out = out.description(&e.description);
+    }
+    for f in &e.fields {
+        out = out.field(&f.name, &f.value, f.inline);
+    }
+    if !e.footer.is_empty() {
+        out = out.footer(CreateEmbedFooter::new(&e.footer));
+    }
+    if let Some(c) = e.color {
+        out = out.color(c);
+    }
+    out
+}
+
+pub fn rows(v: &MessageView) -> Vec<CreateActionRow> {
+    v.rows
+        .iter()
+        .map(|row| {
+            CreateActionRow::Buttons(
+                row.iter()
+                    .map(|b| {
+                        CreateButton::new(&b.custom_id)
+                            .label(&b.label)
+                            .style(match b.style {
+                                view::ButtonStyle::Primary => ButtonStyle::Primary,
+                                view::ButtonStyle::Secondary => ButtonStyle::Secondary,
+                                view::ButtonStyle::Success => ButtonStyle::Success,
+                                view::ButtonStyle::Danger => ButtonStyle::Danger,
+                            })
+                            .disabled(b.disabled)
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+pub fn create_message(v: MessageView) -> CreateMessage {
+    let v = checked(v);
+    let mut m = CreateMessage::new()
+        .embeds(v.embeds.iter().map(embed).collect())
+        .components(rows(&v))
+        .allowed_mentions(CreateAllowedMentions::new());
+    if !v.content.is_empty() {
+        m = m.content(v.content);
+    }
+    m
+}
+
+pub fn edit_message(v: MessageView) -> EditMessage {
+    let v = checked(v);
+    EditMessage::new()
+        .content(v.content.clone())
+        .embeds(v.embeds.iter().map(embed).collect())
+        .components(rows(&v))
+        .allowed_mentions(CreateAllowedMentions::new())
+}
+
+pub fn interaction_message(v: MessageView, ephemeral: bool) -> CreateInteractionResponseMessage {
+    let v = checked(v);
+    let mut m = CreateInteractionResponseMessage::new()
+        .embeds(v.embeds.iter().map(embed).collect())
+        .components(rows(&v))
+        .ephemeral(ephemeral)
+        .allowed_mentions(CreateAllowedMentions::new());
+    if !v.content.is_empty() {
+        m = m.content(v.content);
+    }
+    m
+}
+
+pub fn reply(v: MessageView, ephemeral: bool) -> poise::CreateReply {
+    let v = checked(v);
+    let mut r = poise::CreateReply::default()
+        .components(rows(&v))
+        .ephemeral(ephemeral)
+        .allowed_mentions(CreateAllowedMentions::new());
+    for e in &v.embeds {
+        r = r.embed(embed(e));
+    }
+    if !v.content.is_empty() {
+        r = r.content(v.content);
+    }
+    r
+}

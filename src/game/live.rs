@@ -1,0 +1,631 @@
+//! A live quiz as a pure state machine: questions open and close, answers are accepted or
+//! refused, totals and standings follow. No I/O and no clock: every call takes `now` (Unix
+//! milliseconds), so each transition is tested in microseconds and a restart can rebuild the
+//! state from stored answers.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::scoring::{self, Rules};
+use crate::quiz::Quiz;
+
+/// How a session plays, fixed when it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Seconds per question unless the quiz file sets its own.
+    pub seconds: u32,
+    pub rules: Rules,
+    /// Players may change their answer while the question is open.
+    pub allow_change: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    NotStarted,
+    Open { position: usize },
+    Closed { position: usize },
+    Finished,
+}
+
+/// When a question opened and when it closes (Unix ms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opened {
+    pub at: i64,
+    pub deadline: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub choice: u8,
+    pub at: i64,
+    pub elapsed_ms: u64,
+    pub correct: bool,
+    pub points: u32,
+}
+
+/// Why an answer was not taken; each becomes a polite ephemeral reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The question was closed (deadline passed or revealed).
+    Closed,
+    /// Not opened yet (a forged id for a later question).
+    NotOpen,
+    /// One answer per question; this is the one already given.
+    AlreadyAnswered {
+        choice: u8,
+    },
+    Finished,
+    /// The choice is not one of the question's options.
+    NoSuchOption,
+}
+
+/// An accepted answer, with what it replaced (when changes are allowed) so that a failed
+/// commit can be undone exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub position: usize,
+    pub question_index: usize,
+    pub answer: Answer,
+    pub previous: Option<Answer>,
+}
+
+/// A player's running totals over the closed questions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub points: u64,
+    pub correct: u32,
+    pub answered: u32,
+    /// Total time of correct answers: the tie-breaker.
+    pub correct_ms: u64,
+    pub streak: u32,
+    pub best_streak: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub rank: usize,
+    pub user: u64,
+    pub name: String,
+    pub totals: Totals,
+}
+
+/// What a reveal shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reveal {
+    pub position: usize,
+    pub question_index: usize,
+    /// Answers per option, in option order.
+    pub counts: Vec<u64>,
+    pub answered: u64,
+    /// The fastest correct player's name and time.
+    pub fastest: Option<(u64, String, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hardest {
+    pub position: usize,
+    pub question_index: usize,
+    pub correct: u64,
+    pub answered: u64,
+}
+
+pub struct LiveSession {
+    pub id: i64,
+    pub quiz: Arc<Quiz>,
+    /// Question indexes in play order (shuffled or not).
+    pub order: Vec<usize>,
+    pub settings: Settings,
+    phase: Phase,
+    opened: Vec<Option<Opened>>,
+    answers: Vec<HashMap<u64, Answer>>,
+    /// Names as the latest interaction carried them.
+    names: HashMap<u64, String>,
+    totals: HashMap<u64, Totals>,
+}
+
+impl LiveSession {
+    pub fn new(id: i64, quiz: Arc<Quiz>, order: Vec<usize>, settings: Settings) -> Self {
+        let n = order.len();
+        LiveSession {
+            id,
+            quiz,
+            order,
+            settings,
+            phase: Phase::NotStarted,
+            opened: vec![None; n],
+            answers: vec![HashMap::new(); n],
+            names: HashMap::new(),
+            totals: HashMap::new(),
+        }
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    pub fn question_at(&self, position: usize) -> Option<&crate::quiz::Question> {
+        self.order
+            .get(position)
+            .and_then(|&i| self.quiz.questions.get(i))
+    }
+
+    /// The time limit of the question at `position`, in seconds.
+    pub fn seconds_at(&self, position: usize) -> u32 {
+        self.order
+            .get(position)
+            .map_or(self.settings.seconds, |&i| {
+                self.quiz.seconds_for(i, self.settings.seconds)
+            })
+    }
+
+    /// How many questions have been opened so far.
+    pub fn opened_count(&self) -> usize {
+        self.opened.iter().filter(|o| o.is_some()).count()
+    }
+
+    pub fn opened_at(&self, position: usize) -> Option<Opened> {
+        self.opened.get(position).copied().flatten()
+    }
+
+    /// The next position to open: 0 at first, then after the closed one; `None` when done.
+    pub fn next_position(&self) -> Option<usize> {
+        let next = match self.phase {
+            Phase::NotStarted => 0,
+            Phase::Closed { position } => position + 1,
+            Phase::Open { .. } | Phase::Finished => return None,
+        };
+        (next < self.order.len()).then_some(next)
+    }
+
+    /// Opens the next question at `now`; its deadline is `now` plus its time limit.
+    pub fn open_next(&mut self, now: i64) -> Option<(usize, Opened)> {
+        let position = self.next_position()?;
+        let opened = Opened {
+            at: now,
+            deadline: now + i64::from(self.seconds_at(position)) * 1000,
+        };
+        self.opened[position] = Some(opened);
+        self.phase = Phase::Open { position };
+        Some((position, opened))
+    }
+
+    /// Takes a click. `now` is when the interaction arrived.
+    pub fn answer(
+        &mut self,
+        user: u64,
+        name: &str,
+        position: usize,
+        choice: u8,
+        now: i64,
+    ) -> Result<Accepted, Refusal> {
+        let open = match self.phase {
+            Phase::Finished => return Err(Refusal::Finished),
+            Phase::NotStarted => return Err(Refusal::NotOpen),
+            Phase::Closed { position: p } if position <= p => return Err(Refusal::Closed),
+            Phase::Closed { .. } => return Err(Refusal::NotOpen),
+            Phase::Open { position: p } if position < p => return Err(Refusal::Closed),
+            Phase::Open { position: p } if position > p => return Err(Refusal::NotOpen),
+            Phase::Open { position: p } => p,
+        };
+        let opened = self.opened[open].ok_or(Refusal::NotOpen)?;
+        if now > opened.deadline {
+            return Err(Refusal::Closed);
+        }
+        let question_index = self.order[open];
+        let question = &self.quiz.questions[question_index];
+        if usize::from(choice) >= question.options.len() {
+            return Err(Refusal::NoSuchOption);
+        }
+        let previous = self.answers[open].get(&user).cloned();
+        if let Some(prev) = &previous {
+            if !self.settings.allow_change || prev.choice == choice {
+                return Err(Refusal::AlreadyAnswered {
+                    choice: prev.choice,
+                });
+            }
+        }
+        let elapsed_ms = (now - opened.at).max(0) as u64;
+        let correct = usize::from(choice) == question.answer;
+        let limit_ms = (opened.deadline - opened.at).max(1) as u64;
+        let streak = self.totals.get(&user).map_or(0, |t| t.streak);
+        let answer = Answer {
+            choice,
+            at: now,
+            elapsed_ms,
+            correct,
+            points: scoring::points(self.settings.rules, correct, elapsed_ms, limit_ms, streak),
+        };
+        self.answers[open].insert(user, answer.clone());
+        self.names.insert(user, name.to_string());
+        Ok(Accepted {
+            position: open,
+            question_index,
+            answer,
+            previous,
+        })
+    }
+
+    /// Undoes an accepted answer whose commit failed: the player is told to try again.
+    pub fn rollback(&mut self, user: u64, accepted: &Accepted) {
+        let Some(answers) = self.answers.get_mut(accepted.position) else {
+            return;
+        };
+        if answers.get(&user) != Some(&accepted.answer) {
+            return; // something newer replaced it
+        }
+        match &accepted.previous {
+            Some(prev) => {
+                answers.insert(user, prev.clone());
+            }
+            None => {
+                answers.remove(&user);
+            }
+        }
+    }
+
+    /// Puts back an answer read from storage (restart recovery); no checks, no scoring.
+    pub fn restore_answer(&mut self, user: u64, name: &str, position: usize, answer: Answer) {
+        if let Some(answers) = self.answers.get_mut(position) {
+            answers.insert(user, answer);
+            self.names.insert(user, name.to_string());
+        }
+    }
+
+    /// Restores phase and timings (restart recovery).
+    pub fn restore_phase(&mut self, phase: Phase, opened: &[(usize, Opened)]) {
+        for &(p, o) in opened {
+            if let Some(slot) = self.opened.get_mut(p) {
+                *slot = Some(o);
+            }
+        }
+        self.phase = phase;
+    }
+
+    /// Answers given so far to the open (or last) question.
+    pub fn answered_count(&self, position: usize) -> u64 {
+        self.answers.get(position).map_or(0, |a| a.len() as u64)
+    }
+
+    pub fn answer_of(&self, user: u64, position: usize) -> Option<&Answer> {
+        self.answers.get(position).and_then(|a| a.get(&user))
+    }
+
+    /// All answers to the question at `position`, by user.
+    pub fn answers_at(&self, position: usize) -> impl Iterator<Item = (u64, &Answer)> {
+        self.answers
+            .get(position)
+            .into_iter()
+            .flat_map(|a| a.iter().map(|(u, a)| (*u, a)))
+    }
+
+    /// Closes the open question: no more answers; totals take it in.
+    pub fn close(&mut self) -> Option<Reveal> {
+        let Phase::Open { position } = self.phase else {
+            return None;
+        };
+        self.phase = Phase::Closed { position };
+        let question_index = self.order[position];
+        let options = self.quiz.questions[question_index].options.len();
+        let mut counts = vec![0u64; options];
+        let mut fastest: Option<(u64, u64)> = None;
+        for (&user, a) in &self.answers[position] {
+            if let Some(c) = counts.get_mut(usize::from(a.choice)) {
+                *c += 1;
+            }
+            if a.correct && fastest.is_none_or(|(u, ms)| (a.elapsed_ms, user) < (ms, u)) {
+                fastest = Some((user, a.elapsed_ms));
+            }
+        }
+        // Everyone who ever answered has totals; those who skipped this question lose their
+        // streak.
+        let answered: Vec<(u64, Answer)> = self.answers[position]
+            .iter()
+            .map(|(u, a)| (*u, a.clone()))
+            .collect();
+        for t in self.totals.values_mut() {
+            t.streak = 0;
+        }
+        for (user, a) in &answered {
+            let streak = if a.correct {
+                self.previous_streak(*user, position) + 1
+            } else {
+                0
+            };
+            let t = self.totals.entry(*user).or_default();
+            t.answered += 1;
+            t.points += u64::from(a.points);
+            if a.correct {
+                t.correct += 1;
+                t.correct_ms += a.elapsed_ms;
+                t.streak = streak;
+                t.best_streak = t.best_streak.max(streak);
+            }
+        }
+        Some(Reveal {
+            position,
+            question_index,
+            answered: answered.len() as u64,
+            counts,
+            fastest: fastest.map(|(u, ms)| (u, self.name(u).to_string(), ms)),
+        })
+    }
+
+    /// Consecutive correct answers just before `position`.
+    fn previous_streak(&self, user: u64, position: usize) -> u32 {
+        (0..position)
+            .rev()
+            .take_while(|&p| self.answers[p].get(&user).is_some_and(|a| a.correct))
+            .count() as u32
+    }
+
+    /// Ends the quiz; an open question is closed first (its reveal is returned).
+    pub fn finish(&mut self) -> Option<Reveal> {
+        let reveal = self.close();
+        self.phase = Phase::Finished;
+        reveal
+    }
+
+    pub fn name(&self, user: u64) -> &str {
+        self.names.get(&user).map_or("someone", String::as_str)
+    }
+
+    pub fn totals_of(&self, user: u64) -> Option<&Totals> {
+        self.totals.get(&user)
+    }
+
+    pub fn players(&self) -> usize {
+        self.totals.len()
+    }
+
+    /// Everyone ranked: points, then less time on correct answers, then user id.
+    pub fn standings(&self) -> Vec<Standing> {
+        let mut ranked: Vec<(&u64, &Totals)> = self.totals.iter().collect();
+        ranked.sort_by(|(ua, a), (ub, b)| {
+            b.points
+                .cmp(&a.points)
+                .then(a.correct_ms.cmp(&b.correct_ms))
+                .then(ua.cmp(ub))
+        });
+        ranked
+            .into_iter()
+            .enumerate()
+            .map(|(i, (user, totals))| Standing {
+                rank: i + 1,
+                user: *user,
+                name: self.name(*user).to_string(),
+                totals: totals.clone(),
+            })
+            .collect()
+    }
+
+    /// The closed question fewest players got right (by share of those who answered).
+    pub fn hardest(&self) -> Option<Hardest> {
+        let closed = match self.phase {
+            Phase::Closed { position } => position + 1,
+            Phase::Finished => self.opened.iter().filter(|o| o.is_some()).count(),
+            _ => 0,
+        };
+        (0..closed)
+            .map(|p| {
+                let answered = self.answers[p].len() as u64;
+                let correct = self.answers[p].values().filter(|a| a.correct).count() as u64;
+                Hardest {
+                    position: p,
+                    question_index: self.order[p],
+                    correct,
+                    answered,
+                }
+            })
+            // Lowest correct share; on a tie the earlier question. Unanswered questions count
+            // as 0 of 0, the hardest of all.
+            .min_by(|a, b| {
+                (a.correct * b.answered.max(1))
+                    .cmp(&(b.correct * a.answered.max(1)))
+                    .then(a.position.cmp(&b.position))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::scoring::Scoring;
+    use crate::quiz::{Question, Quiz};
+
+    fn quiz(n: usize) -> Arc<Quiz> {
+        Arc::new(Quiz {
+            id: "t".into(),
+            title: "T".into(),
+            description: String::new(),
+            question_seconds: None,
+            questions: (0..n)
+                .map(|i| Question {
+                    number: i + 1,
+                    line: 1,
+                    prompt: format!("Q{i}"),
+                    options: vec!["a".into(), "b".into(), "c".into()],
+                    answer: 1,
+                    explanation: String::new(),
+                    seconds: None,
+                })
+                .collect(),
+            tiers: Vec::new(),
+        })
+    }
+
+    fn session(n: usize, scoring: Scoring, allow_change: bool) -> LiveSession {
+        LiveSession::new(
+            1,
+            quiz(n),
+            (0..n).collect(),
+            Settings {
+                seconds: 20,
+                rules: Rules {
+                    scoring,
+                    streak_bonus: true,
+                },
+                allow_change,
+            },
+        )
+    }
+
+    #[test]
+    fn opening_sets_the_deadline_from_the_time_limit() {
+        let mut s = session(2, Scoring::Speed, false);
+        assert_eq!(s.next_position(), Some(0));
+        let (p, o) = s.open_next(1_000).unwrap();
+        assert_eq!((p, o.at, o.deadline), (0, 1_000, 21_000));
+        assert_eq!(s.phase(), Phase::Open { position: 0 });
+        assert_eq!(s.open_next(2_000), None, "one open question at a time");
+    }
+
+    #[test]
+    fn an_answer_is_scored_by_speed_and_counted_once() {
+        let mut s = session(1, Scoring::Speed, false);
+        s.open_next(0);
+        let a = s.answer(7, "ann", 0, 1, 10_000).unwrap();
+        assert_eq!(
+            (a.answer.correct, a.answer.points, a.answer.elapsed_ms),
+            (true, 750, 10_000)
+        );
+        assert_eq!(
+            s.answer(7, "ann", 0, 2, 11_000),
+            Err(Refusal::AlreadyAnswered { choice: 1 })
+        );
+        assert_eq!(s.answered_count(0), 1);
+    }
+
+    #[test]
+    fn changes_only_when_allowed_and_rollback_restores() {
+        let mut s = session(1, Scoring::Correct, true);
+        s.open_next(0);
+        let first = s.answer(7, "ann", 0, 0, 1_000).unwrap();
+        let second = s.answer(7, "ann", 0, 1, 2_000).unwrap();
+        assert_eq!(second.previous, Some(first.answer.clone()));
+        s.rollback(7, &second);
+        assert_eq!(s.answer_of(7, 0), Some(&first.answer));
+        s.rollback(7, &first);
+        assert_eq!(s.answer_of(7, 0), None);
+    }
+
+    #[test]
+    fn refusals_for_closed_future_finished_and_invalid() {
+        let mut s = session(2, Scoring::Speed, false);
+        assert_eq!(s.answer(1, "a", 0, 0, 0), Err(Refusal::NotOpen));
+        s.open_next(0);
+        assert_eq!(
+            s.answer(1, "a", 1, 0, 0),
+            Err(Refusal::NotOpen),
+            "a later question"
+        );
+        assert_eq!(s.answer(1, "a", 0, 3, 0), Err(Refusal::NoSuchOption));
+        assert_eq!(
+            s.answer(1, "a", 0, 0, 20_001),
+            Err(Refusal::Closed),
+            "after the deadline"
+        );
+        s.close();
+        assert_eq!(s.answer(1, "a", 0, 0, 1), Err(Refusal::Closed));
+        s.open_next(30_000);
+        assert_eq!(
+            s.answer(1, "a", 0, 0, 30_001),
+            Err(Refusal::Closed),
+            "an earlier question"
+        );
+        s.finish();
+        assert_eq!(s.answer(1, "a", 1, 0, 30_002), Err(Refusal::Finished));
+    }
+
+    #[test]
+    fn close_counts_per_option_and_finds_the_fastest_correct() {
+        let mut s = session(1, Scoring::Speed, false);
+        s.open_next(0);
+        s.answer(1, "slow", 0, 1, 5_000).unwrap();
+        s.answer(2, "fast", 0, 1, 2_000).unwrap();
+        s.answer(3, "wrong", 0, 0, 1_000).unwrap();
+        let r = s.close().unwrap();
+        assert_eq!(r.counts, vec![1, 2, 0]);
+        assert_eq!(r.answered, 3);
+        assert_eq!(r.fastest, Some((2, "fast".into(), 2_000)));
+        assert_eq!(s.phase(), Phase::Closed { position: 0 });
+        assert_eq!(s.close(), None, "closing twice does nothing");
+    }
+
+    #[test]
+    fn streak_bonus_grows_with_consecutive_correct_answers_and_resets_on_a_miss() {
+        let mut s = session(4, Scoring::Speed, false);
+        let mut points = Vec::new();
+        for (q, choice) in [1u8, 1, 0, 1].iter().enumerate() {
+            let t0 = q as i64 * 100_000;
+            s.open_next(t0);
+            points.push(s.answer(9, "p", q, *choice, t0).unwrap().answer.points);
+            s.close();
+        }
+        assert_eq!(points, [1000, 1100, 0, 1000]);
+        let t = s.totals_of(9).unwrap();
+        assert_eq!(
+            (t.points, t.correct, t.answered, t.best_streak),
+            (3100, 3, 4, 2)
+        );
+    }
+
+    #[test]
+    fn a_skipped_question_breaks_the_streak() {
+        let mut s = session(3, Scoring::Speed, false);
+        s.open_next(0);
+        s.answer(9, "p", 0, 1, 0).unwrap();
+        s.close();
+        s.open_next(100_000);
+        s.close(); // no answer
+        s.open_next(200_000);
+        assert_eq!(s.answer(9, "p", 2, 1, 200_000).unwrap().answer.points, 1000);
+    }
+
+    #[test]
+    fn standings_rank_by_points_then_time_on_correct_answers() {
+        let mut s = session(1, Scoring::Correct, false);
+        s.open_next(0);
+        s.answer(1, "later", 0, 1, 3_000).unwrap();
+        s.answer(2, "sooner", 0, 1, 1_000).unwrap();
+        s.answer(3, "wrong", 0, 0, 500).unwrap();
+        s.close();
+        let names: Vec<_> = s
+            .standings()
+            .into_iter()
+            .map(|st| (st.rank, st.name))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (1, "sooner".into()),
+                (2, "later".into()),
+                (3, "wrong".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn finish_closes_an_open_question_and_hardest_is_the_least_answered_right() {
+        let mut s = session(3, Scoring::Correct, false);
+        s.open_next(0);
+        s.answer(1, "a", 0, 1, 1).unwrap();
+        s.close();
+        s.open_next(10);
+        s.answer(1, "a", 1, 0, 11).unwrap();
+        s.answer(2, "b", 1, 1, 12).unwrap();
+        let reveal = s.finish().expect("the open question is revealed");
+        assert_eq!(reveal.position, 1);
+        assert_eq!(s.phase(), Phase::Finished);
+        assert_eq!(s.next_position(), None);
+        let h = s.hardest().unwrap();
+        assert_eq!((h.position, h.correct, h.answered), (1, 1, 2));
+    }
+}

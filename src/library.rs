@@ -1,0 +1,182 @@
+//! The quizzes a server can play: the bundled ones (`quizzes/`, checked at start-up) and the
+//! server's own uploads (stored in SQLite, parsed once and cached).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::quiz::{self, Checked, Format, Quiz};
+use crate::store::{Store, StoreError};
+
+pub struct Library {
+    bundled: BTreeMap<String, Arc<Quiz>>,
+    uploads: Mutex<HashMap<(u64, String), Arc<Quiz>>>,
+    store: Store,
+}
+
+/// A successful upload.
+pub struct Uploaded {
+    pub quiz: Arc<Quiz>,
+    pub replaced: bool,
+    /// Warnings, rendered (the quiz works, but the author may want to look).
+    pub warnings: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Library {
+    /// Loads every valid quiz under `dir`; invalid ones are logged with their problems and left
+    /// out. A missing folder is an empty library.
+    pub fn load(dir: &Path, store: Store) -> Library {
+        let mut bundled = BTreeMap::new();
+        let mut paths = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            paths.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+        } else {
+            tracing::warn!(dir = %dir.display(), "no quizzes folder; only uploaded quizzes are available");
+        }
+        paths.sort();
+        for path in paths {
+            if Format::from_path(&path).is_none() {
+                continue;
+            }
+            let checked = quiz::check_file(&path);
+            match checked.quiz {
+                Some(q) => {
+                    bundled.insert(q.id.clone(), Arc::new(q));
+                }
+                None => tracing::warn!(
+                    file = %path.display(),
+                    problems = %checked.render(&path.display().to_string(), 5),
+                    "bundled quiz left out"
+                ),
+            }
+        }
+        tracing::info!(quizzes = bundled.len(), dir = %dir.display(), "bundled quizzes loaded");
+        Library {
+            bundled,
+            uploads: Mutex::new(HashMap::new()),
+            store,
+        }
+    }
+
+    /// A quiz by id for a server: its own upload first, then the bundled one.
+    pub async fn get(&self, guild: u64, id: &str) -> Result<Option<Arc<Quiz>>, StoreError> {
+        if let Some(q) = self.uploads.lock().get(&(guild, id.to_string())) {
+            return Ok(Some(Arc::clone(q)));
+        }
+        if let Some((filename, bytes)) = self.store.guild_quiz_source(guild, id.to_string()).await?
+        {
+            let format = Format::from_path(Path::new(&filename)).unwrap_or(Format::Markdown);
+            if let Some(q) = quiz::check_bytes(id, format, &bytes).quiz {
+                let q = Arc::new(q);
+                self.uploads
+                    .lock()
+                    .insert((guild, id.to_string()), Arc::clone(&q));
+                return Ok(Some(q));
+            }
+        }
+        Ok(self.bundled.get(id).cloned())
+    }
+
+    /// (id, title, questions) of the bundled quizzes, and of the server's uploads.
+    pub async fn list(
+        &self,
+        guild: u64,
+    ) -> Result<(Vec<(String, String, usize)>, Vec<(String, String, usize)>), StoreError> {
+        let bundled = self
+            .bundled
+            .values()
+            .map(|q| (q.id.clone(), q.title.clone(), q.questions.len()))
+            .collect();
+        let uploaded = self
+            .store
+            .guild_quizzes(guild)
+            .await?
+            .into_iter()
+            .map(|q| (q.quiz_id, q.title, q.questions))
+            .collect();
+        Ok((bundled, uploaded))
+    }
+
+    /// Up to 25 (id, title) matching what was typed, for autocomplete.
+    pub async fn search(&self, guild: u64, typed: &str) -> Vec<(String, String)> {
+        let typed = typed.to_lowercase();
+        let (bundled, uploaded) = self.list(guild).await.unwrap_or_default();
+        let mut seen = std::collections::HashSet::new();
+        uploaded
+            .into_iter()
+            .chain(bundled)
+            .filter(|(id, title, _)| {
+                id.to_lowercase().contains(&typed) || title.to_lowercase().contains(&typed)
+            })
+            .filter(|(id, _, _)| seen.insert(id.clone()))
+            .take(25)
+            .map(|(id, title, _)| (id, title))
+            .collect()
+    }
+
+    /// Checks an uploaded file and stores it for the server; problems come back rendered
+    /// compiler style, with line numbers.
+    pub async fn upload(
+        &self,
+        guild: u64,
+        user: u64,
+        filename: &str,
+        bytes: Vec<u8>,
+        now: i64,
+    ) -> Result<Uploaded, UploadError> {
+        let path = Path::new(filename);
+        let Some(format) = Format::from_path(path) else {
+            return Err(UploadError::Invalid(format!(
+                "{filename}: unknown quiz format — upload a .md (Markdown), .toml or .json (Open Trivia DB) file"
+            )));
+        };
+        let id = quiz::quiz_id(path);
+        if !valid_id(&id) {
+            return Err(UploadError::Invalid(format!(
+                "{filename}: the quiz id comes from the file name; use letters, digits, `-` and `_` only (at most 64)"
+            )));
+        }
+        let checked: Checked = quiz::check_bytes(&id, format, &bytes);
+        let Some(q) = checked.quiz.clone() else {
+            return Err(UploadError::Invalid(checked.render(filename, 20)));
+        };
+        let q = Arc::new(q);
+        let replaced = self
+            .store
+            .save_guild_quiz(
+                guild,
+                id.clone(),
+                filename.to_string(),
+                bytes,
+                q.title.clone(),
+                q.questions.len(),
+                user,
+                now,
+            )
+            .await?;
+        self.uploads.lock().insert((guild, id), Arc::clone(&q));
+        Ok(Uploaded {
+            quiz: q,
+            replaced,
+            warnings: checked.render(filename, 10),
+        })
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+}

@@ -1,0 +1,454 @@
+//! One tokio task per live quiz: opens each question, edits the answered count at most every
+//! couple of seconds, reveals at the deadline (or on `/quiz next`), posts standings, pauses,
+//! and at the end posts the results. Clicks do not go through the task: they lock the session
+//! for a few microseconds, then wait for their commit on their own.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use tokio::sync::mpsc;
+use tracing::Instrument;
+
+use super::outbox::Outbox;
+use crate::app::App;
+use crate::game::live::{LiveSession, Opened, Phase, Refusal};
+use crate::render::live::{self as live_view, ResultsInput};
+use crate::render::notices;
+use crate::render::question::{self as card, Card, RevealStats};
+use crate::render::view::MessageView;
+use crate::store::{keys_for, AnswerRow, ScoreRow, SessionState, StoreError};
+
+/// What the host can ask of a running quiz.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostCommand {
+    /// Reveal the open question now (or skip the pause) and go on.
+    Next,
+    /// End the quiz: reveal the open question, post the results so far.
+    Stop,
+}
+
+/// A running quiz, shared by its task, the click handler and the host commands.
+pub struct LiveHandle {
+    pub session: i64,
+    pub guild: u64,
+    pub channel: u64,
+    pub quiz_id: String,
+    pub state: Mutex<LiveSession>,
+    commands: mpsc::UnboundedSender<HostCommand>,
+    /// The message of each posted question, by position.
+    messages: Mutex<HashMap<usize, u64>>,
+}
+
+impl LiveHandle {
+    /// Sends a host command to the quiz's task; false when it has already ended.
+    pub fn command(&self, c: HostCommand) -> bool {
+        self.commands.send(c).is_ok()
+    }
+
+    pub fn message_at(&self, position: usize) -> Option<u64> {
+        self.messages.lock().get(&position).copied()
+    }
+}
+
+/// Where a new quiz is played, and from which point (restart recovery starts mid-way).
+pub struct Start {
+    pub session: LiveSession,
+    pub guild: u64,
+    pub channel: u64,
+    pub quiz_id: String,
+    /// Wait this long before opening the first (or next) question.
+    pub delay: Duration,
+    /// Restart recovery: the open question's position, its message, and its timing.
+    pub resume: Option<(usize, Option<u64>, Opened)>,
+}
+
+/// Registers the quiz and starts its task. Returns `None` when the channel already has one.
+pub fn spawn(app: Arc<App>, outbox: Arc<dyn Outbox>, start: Start) -> Option<Arc<LiveHandle>> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let handle = Arc::new(LiveHandle {
+        session: start.session.id,
+        guild: start.guild,
+        channel: start.channel,
+        quiz_id: start.quiz_id,
+        state: Mutex::new(start.session),
+        commands: tx,
+        messages: Mutex::new(HashMap::new()),
+    });
+    if let Some((position, Some(message), _)) = start.resume {
+        handle.messages.lock().insert(position, message);
+    }
+    if !app.live.insert(Arc::clone(&handle)) {
+        return None;
+    }
+    let span = tracing::info_span!("quiz", session = handle.session, channel = handle.channel);
+    let task = Arc::clone(&handle);
+    tokio::spawn(
+        async move { drive(app, task, outbox, rx, start.delay, start.resume).await }
+            .instrument(span),
+    );
+    Some(handle)
+}
+
+/// Waits `d`, unless the host sends a command first (returned).
+async fn wait(rx: &mut mpsc::UnboundedReceiver<HostCommand>, d: Duration) -> Option<HostCommand> {
+    tokio::select! {
+        _ = tokio::time::sleep(d) => None,
+        cmd = rx.recv() => Some(cmd.unwrap_or(HostCommand::Stop)),
+    }
+}
+
+fn question_view(
+    s: &LiveSession,
+    position: usize,
+    opened: Opened,
+    answered: u64,
+) -> Option<MessageView> {
+    let question = s.question_at(position)?;
+    Some(card::question(&Card {
+        quiz_title: &s.quiz.title,
+        question,
+        position: position + 1,
+        total: s.len(),
+        session: s.id,
+        closes_at: opened.deadline.div_euclid(1000),
+        answered,
+    }))
+}
+
+async fn drive(
+    app: Arc<App>,
+    h: Arc<LiveHandle>,
+    outbox: Arc<dyn Outbox>,
+    mut rx: mpsc::UnboundedReceiver<HostCommand>,
+    delay: Duration,
+    mut resume: Option<(usize, Option<u64>, Opened)>,
+) {
+    if resume.is_none() && wait(&mut rx, delay).await == Some(HostCommand::Stop) {
+        finish(
+            &app,
+            &h,
+            &*outbox,
+            SessionState::Stopped,
+            Some("Stopped by the host before the first question.".into()),
+        )
+        .await;
+        return;
+    }
+    let mut stopped = false;
+    loop {
+        // Open the next question (or pick up the one that was open before a restart).
+        let (position, opened) = match resume.take() {
+            Some((position, _, opened)) => (position, opened),
+            None => {
+                let now = app.now();
+                let Some((position, opened)) = h.state.lock().open_next(now) else {
+                    break;
+                };
+                let question_index = h.state.lock().order[position];
+                if let Err(e) = app
+                    .store
+                    .open_question(
+                        h.session,
+                        position,
+                        question_index,
+                        opened.at,
+                        opened.deadline,
+                    )
+                    .await
+                {
+                    tracing::error!(error = %e, position, "cannot record the question; ending the quiz");
+                    finish(
+                        &app,
+                        &h,
+                        &*outbox,
+                        SessionState::Failed,
+                        Some(format!("The quiz stopped: the database failed ({e}).")),
+                    )
+                    .await;
+                    return;
+                }
+                let view = question_view(&h.state.lock(), position, opened, 0);
+                let Some(view) = view else { break };
+                match outbox.post(h.channel, view).await {
+                    Ok(message) => {
+                        h.messages.lock().insert(position, message);
+                        if let Err(e) = app
+                            .store
+                            .set_question_message(h.session, position, message)
+                            .await
+                        {
+                            tracing::warn!(error = %e, "cannot record the question's message id");
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, position, "cannot post the question; ending the quiz");
+                        finish(
+                            &app,
+                            &h,
+                            &*outbox,
+                            SessionState::Failed,
+                            Some(format!(
+                                "The quiz stopped: I could not post question {} ({e}).",
+                                position + 1
+                            )),
+                        )
+                        .await;
+                        return;
+                    }
+                }
+                (position, opened)
+            }
+        };
+        tracing::info!(position, deadline = opened.deadline, "question open");
+
+        // Until the deadline, or the host's command: keep the answered count up to date.
+        let mut shown = h.state.lock().answered_count(position);
+        let mut tick = tokio::time::interval(app.config.live.count_interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            let remaining = (opened.deadline - app.now()).max(0) as u64;
+            if remaining == 0 {
+                break;
+            }
+            tokio::select! {
+                // Short naps rather than one long sleep: the clock may be moved from outside.
+                _ = tokio::time::sleep(Duration::from_millis(remaining.min(250))) => {}
+                cmd = rx.recv() => {
+                    if cmd != Some(HostCommand::Next) {
+                        stopped = true;
+                    }
+                    break;
+                }
+                _ = tick.tick() => {
+                    let (count, view) = {
+                        let s = h.state.lock();
+                        let count = s.answered_count(position);
+                        (count, (count != shown).then(|| question_view(&s, position, opened, count)).flatten())
+                    };
+                    if let (Some(view), Some(message)) = (view, h.message_at(position)) {
+                        shown = count;
+                        if let Err(e) = outbox.edit(h.channel, message, view).await {
+                            tracing::warn!(error = %e, "cannot update the answered count");
+                        }
+                    }
+                }
+            }
+        }
+
+        reveal(&app, &h, &*outbox).await;
+        let last = h.state.lock().next_position().is_none();
+        if stopped || last {
+            break;
+        }
+        let view = {
+            let s = h.state.lock();
+            live_view::standings(
+                &s.standings(),
+                position + 1,
+                s.len(),
+                s.settings.rules.scoring,
+            )
+        };
+        if let Err(e) = outbox.post(h.channel, view).await {
+            tracing::warn!(error = %e, "cannot post the standings");
+        }
+        if wait(&mut rx, app.config.live.pause).await == Some(HostCommand::Stop) {
+            stopped = true;
+            break;
+        }
+    }
+    let (state, note) = if stopped {
+        let asked = h.state.lock().opened_count();
+        (
+            SessionState::Stopped,
+            Some(format!("Stopped by the host after {asked} question(s).")),
+        )
+    } else {
+        (SessionState::Finished, None)
+    };
+    finish(&app, &h, &*outbox, state, note).await;
+}
+
+/// Closes the open question: the reveal on its message, its answers added to the boards.
+async fn reveal(app: &App, h: &LiveHandle, outbox: &dyn Outbox) {
+    let revealed = {
+        let mut s = h.state.lock();
+        s.close().and_then(|r| {
+            let opened = s.opened_at(r.position)?;
+            let question = s.question_at(r.position)?;
+            let view = card::reveal(
+                &Card {
+                    quiz_title: &s.quiz.title,
+                    question,
+                    position: r.position + 1,
+                    total: s.len(),
+                    session: s.id,
+                    closes_at: opened.deadline.div_euclid(1000),
+                    answered: r.answered,
+                },
+                &RevealStats {
+                    counts: r.counts.clone(),
+                    fastest: r.fastest.as_ref().map(|(_, name, ms)| (name.clone(), *ms)),
+                },
+            );
+            Some((r.position, view))
+        })
+    };
+    let Some((position, view)) = revealed else {
+        return;
+    };
+    if let Some(message) = h.message_at(position) {
+        if let Err(e) = outbox.edit(h.channel, message, view).await {
+            tracing::error!(error = %e, position, "cannot reveal the answer on the question");
+        }
+    }
+    let now = app.now();
+    let tz = app
+        .store
+        .guild_timezone(h.guild)
+        .await
+        .unwrap_or(chrono_tz::UTC);
+    match app
+        .store
+        .reveal(
+            h.session,
+            position,
+            h.guild,
+            keys_for(now, tz, &h.quiz_id),
+            now,
+        )
+        .await
+    {
+        Ok(_) => tracing::info!(position, "revealed"),
+        Err(e) => {
+            tracing::error!(error = %e, position, "cannot add the question to the leaderboards")
+        }
+    }
+}
+
+/// Ends the quiz: final scores stored, results posted, the channel free again.
+async fn finish(
+    app: &App,
+    h: &LiveHandle,
+    outbox: &dyn Outbox,
+    state: SessionState,
+    note: Option<String>,
+) {
+    if matches!(h.state.lock().phase(), Phase::Open { .. }) {
+        reveal(app, h, outbox).await;
+    }
+    let (standings, hardest, quiz, scoring) = {
+        let mut s = h.state.lock();
+        s.finish();
+        (
+            s.standings(),
+            s.hardest(),
+            Arc::clone(&s.quiz),
+            s.settings.rules.scoring,
+        )
+    };
+    let now = app.now();
+    let tz = app
+        .store
+        .guild_timezone(h.guild)
+        .await
+        .unwrap_or(chrono_tz::UTC);
+    let scores = standings
+        .iter()
+        .map(|s| ScoreRow {
+            user_id: s.user,
+            rank: s.rank,
+            points: s.totals.points,
+            correct: s.totals.correct,
+            answered: s.totals.answered,
+            correct_ms: s.totals.correct_ms,
+            best_streak: s.totals.best_streak,
+        })
+        .collect();
+    if let Err(e) = app
+        .store
+        .finish_session(
+            h.session,
+            h.guild,
+            state,
+            now,
+            scores,
+            keys_for(now, tz, &h.quiz_id),
+        )
+        .await
+    {
+        tracing::error!(error = %e, "cannot store the final scores");
+    }
+    let view = live_view::results(&ResultsInput {
+        quiz: &quiz,
+        session: h.session,
+        standings: &standings,
+        scoring,
+        hardest,
+        ended_early: note.as_deref(),
+    });
+    match outbox.post(h.channel, view).await {
+        Ok(message) => {
+            let _ = app.store.set_results_message(h.session, message).await;
+        }
+        Err(e) => tracing::error!(error = %e, "cannot post the results"),
+    }
+    app.live.remove(h.session);
+    tracing::info!(players = standings.len(), "quiz over");
+}
+
+/// A click on an answer button: accepted in memory, committed, then acknowledged — or refused.
+pub async fn answer(
+    app: &App,
+    h: &LiveHandle,
+    user: u64,
+    name: &str,
+    position: usize,
+    choice: u8,
+) -> MessageView {
+    let now = app.now();
+    let (outcome, allow_change) = {
+        let mut s = h.state.lock();
+        let allow = s.settings.allow_change;
+        (s.answer(user, name, position, choice, now), allow)
+    };
+    let accepted = match outcome {
+        Ok(a) => a,
+        Err(refusal) => return notices::refusal(&refusal),
+    };
+    let option = {
+        let s = h.state.lock();
+        s.quiz.questions[accepted.question_index].options[usize::from(choice)].clone()
+    };
+    let row = AnswerRow {
+        session_id: h.session,
+        position: accepted.position,
+        user_id: user,
+        guild_id: h.guild,
+        name: name.to_string(),
+        answer: accepted.answer.clone(),
+    };
+    match app.store.insert_answer(row, allow_change).await {
+        Ok(()) => notices::locked_in(usize::from(choice), &option, accepted.previous.is_some()),
+        Err(e) => {
+            h.state.lock().rollback(user, &accepted);
+            match e {
+                StoreError::Sqlite(m) if m.contains("UNIQUE") => {
+                    notices::text("You already answered this question — one answer per question.")
+                }
+                other => {
+                    tracing::warn!(error = %other, user, "answer not stored");
+                    notices::text("⚠️ Your answer could not be saved — please click again.")
+                }
+            }
+        }
+    }
+}
+
+/// Why a click on a quiz that is not running now is refused.
+pub fn refusal_for_ended() -> MessageView {
+    notices::refusal(&Refusal::Finished)
+}

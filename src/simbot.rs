@@ -1,0 +1,67 @@
+//! The real bot, through the real serenity client, against the built-in Discord simulator —
+//! in one process. Used by `quizbot rehearse`, the end-to-end tests and the benchmarks.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use discord_sim::Sim;
+use poise::serenity_prelude as serenity;
+
+use crate::app::App;
+use crate::clock::Clock;
+use crate::config::{Config, LiveConfig, Secret};
+use crate::discord::{self, Endpoint};
+use crate::library::Library;
+use crate::store::Store;
+
+/// A bot connected to a simulator.
+pub struct SimBot {
+    pub app: Arc<App>,
+    pub shards: Arc<serenity::ShardManager>,
+    pub task: tokio::task::JoinHandle<Result<(), serenity::Error>>,
+}
+
+impl SimBot {
+    pub async fn shutdown(self) {
+        self.shards.shutdown_all().await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
+    }
+}
+
+/// A configuration for a bot that talks to a simulator: the given database and quizzes folder,
+/// fast timers.
+pub fn config(
+    database: std::path::PathBuf,
+    quizzes_dir: std::path::PathBuf,
+    live: LiveConfig,
+) -> Config {
+    Config {
+        token: Some(Secret::new("sim-token")),
+        api_proxy: None,
+        dev_guild: None,
+        host_role: "Quiz Host".into(),
+        database,
+        quizzes_dir,
+        live,
+        log_filter: "warn".into(),
+    }
+}
+
+/// Starts the bot against `sim` (TLS mode when the simulator serves HTTPS: serenity's own rate
+/// limiter stays on; proxy mode otherwise) and waits until it is connected with its commands
+/// registered.
+pub async fn start(sim: &Sim, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<SimBot> {
+    let store = Store::open(&config.database)?;
+    let library = Library::load(&config.quizzes_dir, store.clone());
+    let token = Secret::new(sim.token());
+    let endpoint = match sim.tls_client() {
+        Some(client) => Endpoint::Client(client),
+        None => Endpoint::Proxy(sim.api_url()),
+    };
+    let app = App::new(config, store, library, clock);
+    let mut client = discord::client(Arc::clone(&app), &token, endpoint).await?;
+    let shards = Arc::clone(&client.shard_manager);
+    let task = tokio::spawn(async move { client.start().await });
+    sim.wait_ready(Duration::from_secs(30)).await?;
+    Ok(SimBot { app, shards, task })
+}

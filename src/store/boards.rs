@@ -1,0 +1,216 @@
+//! `board_totals`: leaderboards per server, by period and per quiz. Totals are added once per
+//! question, when it is revealed, in the same transaction that marks it revealed — so a
+//! restart can never count a question twice.
+
+use chrono::{Datelike, TimeZone};
+use rusqlite::{params, OptionalExtension};
+
+use super::{Store, StoreError};
+
+/// Which leaderboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Board {
+    Today,
+    Week,
+    Month,
+    All,
+}
+
+impl Board {
+    pub fn parse(s: &str) -> Option<Board> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "today" | "day" => Some(Board::Today),
+            "week" => Some(Board::Week),
+            "month" => Some(Board::Month),
+            "all" | "all-time" | "alltime" => Some(Board::All),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Board::Today => "today",
+            Board::Week => "this week",
+            Board::Month => "this month",
+            Board::All => "all time",
+        }
+    }
+
+    /// The board's key at `now_ms` in the server's timezone: `d:2026-11-28`, `w:2026-W48`,
+    /// `m:2026-11` or `all`.
+    pub fn key(self, now_ms: i64, tz: chrono_tz::Tz) -> String {
+        let local = tz
+            .timestamp_millis_opt(now_ms)
+            .single()
+            .unwrap_or_else(|| tz.timestamp_millis_opt(0).unwrap());
+        match self {
+            Board::Today => format!("d:{}", local.format("%Y-%m-%d")),
+            Board::Week => {
+                let w = local.iso_week();
+                format!("w:{}-W{:02}", w.year(), w.week())
+            }
+            Board::Month => format!("m:{}", local.format("%Y-%m")),
+            Board::All => "all".to_string(),
+        }
+    }
+}
+
+/// Every board a result at `now_ms` counts toward: the periods and the quiz's own.
+pub fn keys_for(now_ms: i64, tz: chrono_tz::Tz, quiz_id: &str) -> Vec<String> {
+    let mut keys: Vec<String> = [Board::All, Board::Today, Board::Week, Board::Month]
+        .iter()
+        .map(|b| b.key(now_ms, tz))
+        .collect();
+    keys.push(quiz_key(quiz_id));
+    keys
+}
+
+pub fn quiz_key(quiz_id: &str) -> String {
+    format!("q:{quiz_id}")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardRow {
+    pub user_id: u64,
+    pub name: String,
+    pub points: u64,
+    pub answered: u64,
+    pub correct: u64,
+    pub correct_ms: u64,
+    pub quizzes: u64,
+    pub best_streak: u32,
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BoardRow> {
+    Ok(BoardRow {
+        user_id: r.get::<_, i64>(0)? as u64,
+        name: r.get(1)?,
+        points: r.get::<_, i64>(2)? as u64,
+        answered: r.get::<_, i64>(3)? as u64,
+        correct: r.get::<_, i64>(4)? as u64,
+        correct_ms: r.get::<_, i64>(5)? as u64,
+        quizzes: r.get::<_, i64>(6)? as u64,
+        best_streak: r.get(7)?,
+    })
+}
+
+impl Store {
+    /// Marks a question revealed and adds its answers to every board — once: a question
+    /// already revealed adds nothing. Returns whether it was added now.
+    pub async fn reveal(
+        &self,
+        session: i64,
+        position: usize,
+        guild_id: u64,
+        boards: Vec<String>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.write(move |conn| {
+            let marked = conn
+                .prepare_cached(
+                    "UPDATE posted_questions SET revealed_at = ?3 WHERE session_id = ?1 AND position = ?2 AND revealed_at IS NULL",
+                )?
+                .execute(params![session, position as i64, now])?;
+            if marked == 0 {
+                return Ok(false);
+            }
+            let mut add = conn.prepare_cached(
+                "INSERT INTO board_totals (guild_id, board, user_id, points, answered, correct, correct_ms)
+                 SELECT ?1, ?2, user_id, points, 1, correct, CASE WHEN correct THEN elapsed_ms ELSE 0 END
+                 FROM answers WHERE session_id = ?3 AND position = ?4 AND true
+                 ON CONFLICT (guild_id, board, user_id) DO UPDATE SET
+                   points = points + excluded.points, answered = answered + 1,
+                   correct = correct + excluded.correct, correct_ms = correct_ms + excluded.correct_ms",
+            )?;
+            for b in &boards {
+                add.execute(params![guild_id as i64, b, session, position as i64])?;
+            }
+            Ok(true)
+        })
+        .await
+    }
+
+    /// The top `limit` of a board, best first (points, then less time on correct answers).
+    pub async fn leaderboard(
+        &self,
+        guild_id: u64,
+        board: String,
+        limit: usize,
+    ) -> Result<Vec<BoardRow>, StoreError> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT b.user_id, COALESCE(p.name, ''), b.points, b.answered, b.correct, b.correct_ms, b.quizzes, b.best_streak
+                 FROM board_totals b LEFT JOIN players p ON p.guild_id = b.guild_id AND p.user_id = b.user_id
+                 WHERE b.guild_id = ?1 AND b.board = ?2
+                 ORDER BY b.points DESC, b.correct_ms ASC, b.user_id ASC LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![guild_id as i64, board, limit as i64], row)?;
+            rows.collect()
+        })
+        .await
+    }
+
+    /// A player's line on a board and their rank in it.
+    pub async fn board_entry(
+        &self,
+        guild_id: u64,
+        board: String,
+        user: u64,
+    ) -> Result<Option<(usize, BoardRow)>, StoreError> {
+        self.read(move |conn| {
+            let mine = conn
+                .prepare_cached(
+                    "SELECT b.user_id, COALESCE(p.name, ''), b.points, b.answered, b.correct, b.correct_ms, b.quizzes, b.best_streak
+                     FROM board_totals b LEFT JOIN players p ON p.guild_id = b.guild_id AND p.user_id = b.user_id
+                     WHERE b.guild_id = ?1 AND b.board = ?2 AND b.user_id = ?3",
+                )?
+                .query_row(params![guild_id as i64, board, user as i64], row)
+                .optional()?;
+            let Some(mine) = mine else {
+                return Ok(None);
+            };
+            let ahead: i64 = conn
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM board_totals WHERE guild_id = ?1 AND board = ?2 AND (points > ?3
+                       OR (points = ?3 AND (correct_ms < ?4 OR (correct_ms = ?4 AND user_id < ?5))))",
+                )?
+                .query_row(
+                    params![guild_id as i64, board, mine.points as i64, mine.correct_ms as i64, user as i64],
+                    |r| r.get(0),
+                )?;
+            Ok(Some((ahead as usize + 1, mine)))
+        })
+        .await
+    }
+
+    /// The server's timezone for leaderboard periods (UTC unless set).
+    pub async fn guild_timezone(&self, guild_id: u64) -> Result<chrono_tz::Tz, StoreError> {
+        let name: Option<String> = self
+            .read(move |conn| {
+                conn.prepare_cached("SELECT timezone FROM guild_settings WHERE guild_id = ?1")?
+                    .query_row([guild_id as i64], |r| r.get(0))
+                    .optional()
+            })
+            .await?;
+        Ok(name.and_then(|n| n.parse().ok()).unwrap_or(chrono_tz::UTC))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_keys_follow_the_server_timezone() {
+        // 2026-11-28 23:30 UTC is already the 29th in Berlin.
+        let t = 1_795_995_000_000;
+        assert_eq!(Board::Today.key(t, chrono_tz::UTC), "d:2026-11-28");
+        assert_eq!(
+            Board::Today.key(t, chrono_tz::Europe::Berlin),
+            "d:2026-11-29"
+        );
+        assert_eq!(Board::Week.key(t, chrono_tz::UTC), "w:2026-W48");
+        assert_eq!(Board::Month.key(t, chrono_tz::UTC), "m:2026-11");
+        assert_eq!(keys_for(t, chrono_tz::UTC, "x").last().unwrap(), "q:x");
+    }
+}

@@ -1,0 +1,170 @@
+//! The schema, as an append-only list of migrations tracked with `PRAGMA user_version`: a
+//! database at version N gets migrations N+1… applied in one transaction each. Never edit a
+//! migration that has shipped; add a new one.
+
+use rusqlite::Connection;
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: live quizzes, uploads, players, answers and leaderboards.
+    r#"
+    CREATE TABLE guild_quizzes (
+        guild_id    INTEGER NOT NULL,
+        quiz_id     TEXT    NOT NULL,
+        filename    TEXT    NOT NULL,
+        source      BLOB    NOT NULL,
+        title       TEXT    NOT NULL,
+        questions   INTEGER NOT NULL,
+        uploaded_by INTEGER NOT NULL,
+        uploaded_at INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, quiz_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE sessions (
+        id                 INTEGER PRIMARY KEY,
+        guild_id           INTEGER NOT NULL,
+        channel_id         INTEGER NOT NULL,
+        host_id            INTEGER NOT NULL,
+        quiz_id            TEXT    NOT NULL,
+        quiz_json          TEXT    NOT NULL,
+        question_order     TEXT    NOT NULL,
+        scoring            TEXT    NOT NULL,
+        streak_bonus       INTEGER NOT NULL,
+        allow_change       INTEGER NOT NULL,
+        seconds            INTEGER NOT NULL,
+        state              TEXT    NOT NULL CHECK (state IN ('running', 'finished', 'stopped', 'failed')),
+        started_at         INTEGER NOT NULL,
+        finished_at        INTEGER,
+        results_message_id INTEGER
+    );
+    -- One live quiz per channel, enforced by the database itself.
+    CREATE UNIQUE INDEX sessions_one_running_per_channel ON sessions (channel_id) WHERE state = 'running';
+
+    CREATE TABLE posted_questions (
+        session_id     INTEGER NOT NULL REFERENCES sessions (id),
+        position       INTEGER NOT NULL,
+        question_index INTEGER NOT NULL,
+        message_id     INTEGER,
+        opened_at      INTEGER NOT NULL,
+        deadline_at    INTEGER NOT NULL,
+        revealed_at    INTEGER,
+        PRIMARY KEY (session_id, position)
+    ) WITHOUT ROWID;
+
+    -- Names as the interactions carried them: never one REST lookup per player.
+    CREATE TABLE players (
+        guild_id INTEGER NOT NULL,
+        user_id  INTEGER NOT NULL,
+        name     TEXT    NOT NULL,
+        seen_at  INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, user_id)
+    ) WITHOUT ROWID;
+
+    -- One answer per player per question: the primary key is the UNIQUE constraint.
+    CREATE TABLE answers (
+        session_id  INTEGER NOT NULL REFERENCES sessions (id),
+        position    INTEGER NOT NULL,
+        user_id     INTEGER NOT NULL,
+        choice      INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        elapsed_ms  INTEGER NOT NULL,
+        points      INTEGER NOT NULL,
+        answered_at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, position, user_id)
+    ) WITHOUT ROWID;
+
+    -- Per-player totals per board: 'all', 'd:2026-11-28', 'w:2026-W48', 'm:2026-11',
+    -- 'q:<quiz id>'. Kept up to date at each reveal and finish, so a leaderboard is one indexed
+    -- range read whatever the number of answers.
+    CREATE TABLE board_totals (
+        guild_id    INTEGER NOT NULL,
+        board       TEXT    NOT NULL,
+        user_id     INTEGER NOT NULL,
+        points      INTEGER NOT NULL DEFAULT 0,
+        answered    INTEGER NOT NULL DEFAULT 0,
+        correct     INTEGER NOT NULL DEFAULT 0,
+        correct_ms  INTEGER NOT NULL DEFAULT 0,
+        quizzes     INTEGER NOT NULL DEFAULT 0,
+        best_streak INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (guild_id, board, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX board_rank ON board_totals (guild_id, board, points DESC, correct_ms, user_id);
+
+    CREATE TABLE session_scores (
+        session_id  INTEGER NOT NULL REFERENCES sessions (id),
+        user_id     INTEGER NOT NULL,
+        rank        INTEGER NOT NULL,
+        points      INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        answered    INTEGER NOT NULL,
+        correct_ms  INTEGER NOT NULL,
+        best_streak INTEGER NOT NULL,
+        PRIMARY KEY (session_id, user_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE guild_settings (
+        guild_id INTEGER PRIMARY KEY,
+        timezone TEXT NOT NULL DEFAULT 'UTC'
+    );
+    "#,
+];
+
+/// The schema version of a database.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// Brings the schema up to date; returns the version it is at.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
+    let current = version(conn)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(MIGRATIONS.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrate_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len());
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len());
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn one_answer_per_player_per_question_is_enforced_by_sqlite() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sessions (id, guild_id, channel_id, host_id, quiz_id, quiz_json, question_order, scoring, streak_bonus, allow_change, seconds, state, started_at)
+             VALUES (1, 1, 1, 1, 'q', '{}', '[]', 'speed', 1, 0, 20, 'running', 0);",
+        )
+        .unwrap();
+        let insert = "INSERT INTO answers (session_id, position, user_id, choice, correct, elapsed_ms, points, answered_at) VALUES (1, 0, 7, ?1, 0, 0, 0, 0)";
+        conn.execute(insert, [1]).unwrap();
+        assert!(
+            conn.execute(insert, [2]).is_err(),
+            "a second answer is refused"
+        );
+    }
+
+    #[test]
+    fn one_running_session_per_channel_is_enforced_by_sqlite() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let insert = "INSERT INTO sessions (guild_id, channel_id, host_id, quiz_id, quiz_json, question_order, scoring, streak_bonus, allow_change, seconds, state, started_at)
+                      VALUES (1, 5, 1, 'q', '{}', '[]', 'speed', 1, 0, 20, ?1, 0)";
+        conn.execute(insert, ["running"]).unwrap();
+        assert!(conn.execute(insert, ["running"]).is_err());
+        conn.execute(insert, ["finished"]).unwrap();
+    }
+}

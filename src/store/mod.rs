@@ -1,0 +1,179 @@
+//! SQLite through rusqlite (bundled), off the async runtime: one writer thread that commits in
+//! groups ([`writer`]) and a few reader threads, each owning its connection. The database runs
+//! in WAL mode so readers never wait for the writer. Queries are grouped by table in the files
+//! beside this one, as `impl Store` blocks of typed async methods.
+
+mod answers;
+mod boards;
+pub mod migrations;
+mod quizzes;
+mod sessions;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::{mpsc, oneshot};
+
+pub use answers::AnswerRow;
+pub use boards::{keys_for, quiz_key, Board, BoardRow};
+pub use quizzes::GuildQuiz;
+pub use sessions::{NewSession, PostedQuestion, ScoreRow, SessionRow, SessionState};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot use the database at {path}: {why}")]
+    Open { path: PathBuf, why: String },
+    #[error("database error: {0}")]
+    Sqlite(String),
+    #[error("the database is busy (locked by another process?)")]
+    Busy,
+    #[error("the disk is full")]
+    Full,
+    #[error("the database has stopped")]
+    Closed,
+    #[error("a live quiz is already running in this channel")]
+    ChannelBusy,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DiskFull) => StoreError::Full,
+            _ => StoreError::Sqlite(e.to_string()),
+        }
+    }
+}
+
+type ReadFn = Box<dyn FnOnce(&Connection) + Send>;
+
+/// A cheap, cloneable handle to the database.
+#[derive(Clone)]
+pub struct Store {
+    writer: mpsc::UnboundedSender<writer::Job>,
+    readers: mpsc::UnboundedSender<ReadFn>,
+}
+
+/// How many reader threads (and connections) to keep.
+const READERS: usize = 2;
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // FULL: a commit is on disk before the answer is acknowledged, even across a power cut;
+    // group commit keeps that to one fsync per batch.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating it and its folder if needed) and migrates the database, and checks that
+    /// it can be written: an unwritable, locked or corrupt database is an error here, at
+    /// start-up, rather than at the first answer.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let err = |why: String| StoreError::Open {
+            path: path.to_path_buf(),
+            why,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| err(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let mut conn = Connection::open(path).map_err(|e| err(e.to_string()))?;
+        configure(&conn).map_err(|e| err(e.to_string()))?;
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .map_err(|e| err(e.to_string()))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(err(format!("cannot switch to WAL mode (got {mode})")));
+        }
+        let check: String = conn
+            .pragma_query_value(None, "quick_check", |r| r.get(0))
+            .map_err(|e| err(e.to_string()))?;
+        if check != "ok" {
+            return Err(err(format!("the file is damaged: {check}")));
+        }
+        let version = migrations::version(&conn).map_err(|e| err(e.to_string()))?;
+        if version > migrations::MIGRATIONS.len() as i64 {
+            return Err(err(format!(
+                "its schema version {version} was written by a newer quizbot (this one knows {})",
+                migrations::MIGRATIONS.len()
+            )));
+        }
+        migrations::migrate(&mut conn).map_err(|e| err(e.to_string()))?;
+        // Taking the write lock proves the file is writable and not held by someone else.
+        conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")
+            .map_err(|e| err(format!("not writable: {e}")))?;
+
+        let (write_tx, write_rx) = mpsc::unbounded_channel();
+        std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || writer::run(conn, write_rx))
+            .map_err(|e| err(e.to_string()))?;
+
+        let (read_tx, read_rx) = mpsc::unbounded_channel::<ReadFn>();
+        let read_rx = Arc::new(Mutex::new(read_rx));
+        for i in 0..READERS {
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| err(e.to_string()))?;
+            configure(&conn).map_err(|e| err(e.to_string()))?;
+            let rx = Arc::clone(&read_rx);
+            std::thread::Builder::new()
+                .name(format!("store-reader-{i}"))
+                .spawn(move || loop {
+                    // One reader takes the next job; the lock is only held while waiting.
+                    let job = rx.lock().blocking_recv();
+                    match job {
+                        Some(job) => job(&conn),
+                        None => return,
+                    }
+                })
+                .map_err(|e| err(e.to_string()))?;
+        }
+        Ok(Store {
+            writer: write_tx,
+            readers: read_tx,
+        })
+    }
+
+    /// Runs `f` inside the writer's next transaction; resolves once it is committed.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (value_tx, value_rx) = oneshot::channel();
+        let (done_tx, done_rx) = oneshot::channel();
+        let job = writer::Job {
+            run: Box::new(move |conn| {
+                let value = f(conn)?;
+                let _ = value_tx.send(value);
+                Ok(())
+            }),
+            done: done_tx,
+        };
+        self.writer.send(job).map_err(|_| StoreError::Closed)?;
+        done_rx.await.map_err(|_| StoreError::Closed)??;
+        value_rx.await.map_err(|_| StoreError::Closed)
+    }
+
+    /// Runs `f` on a reader connection.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = oneshot::channel();
+        let job: ReadFn = Box::new(move |conn| {
+            let _ = tx.send(f(conn).map_err(StoreError::from));
+        });
+        self.readers.send(job).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+}

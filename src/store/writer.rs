@@ -1,0 +1,79 @@
+//! The one writer: a thread that owns the write connection and commits in groups. Every job
+//! waiting when a transaction starts goes into it (each under its own savepoint, so one failing
+//! job does not undo the others); the jobs hear back only after COMMIT returned. A burst of
+//! 10,000 answers is a handful of transactions, and an answer is acknowledged only once it is
+//! on disk.
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use super::StoreError;
+
+/// Work for the writer: runs inside the shared transaction.
+pub type WriteFn = Box<dyn FnOnce(&Connection) -> rusqlite::Result<()> + Send>;
+
+pub struct Job {
+    pub run: WriteFn,
+    pub done: oneshot::Sender<Result<(), StoreError>>,
+}
+
+/// Most jobs in one transaction; a bound on how long the first waits for the last.
+const MAX_BATCH: usize = 4096;
+
+/// Runs until every sender is gone, then returns (after committing what it has).
+pub fn run(mut conn: Connection, mut jobs: mpsc::UnboundedReceiver<Job>) {
+    let mut batch: Vec<Job> = Vec::with_capacity(256);
+    while let Some(first) = jobs.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        commit(&mut conn, &mut batch);
+    }
+}
+
+fn commit(conn: &mut Connection, batch: &mut Vec<Job>) {
+    let size = batch.len();
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let why = StoreError::from(e);
+        tracing::error!(error = %why, jobs = size, "store: cannot begin a transaction");
+        for job in batch.drain(..) {
+            let _ = job.done.send(Err(why.clone()));
+        }
+        return;
+    }
+    let mut outcomes: Vec<Result<(), StoreError>> = Vec::with_capacity(size);
+    let mut pending: Vec<oneshot::Sender<Result<(), StoreError>>> = Vec::with_capacity(size);
+    for job in batch.drain(..) {
+        let outcome = conn
+            .execute_batch("SAVEPOINT job")
+            .and_then(|()| (job.run)(conn))
+            .and_then(|()| conn.execute_batch("RELEASE job"));
+        let outcome = match outcome {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
+                Err(StoreError::from(e))
+            }
+        };
+        outcomes.push(outcome);
+        pending.push(job.done);
+    }
+    let committed = conn.execute_batch("COMMIT");
+    if let Err(e) = committed {
+        let why = StoreError::from(e);
+        tracing::error!(error = %why, jobs = size, "store: commit failed; nothing of this batch was stored");
+        let _ = conn.execute_batch("ROLLBACK");
+        for done in pending {
+            let _ = done.send(Err(why.clone()));
+        }
+        return;
+    }
+    tracing::trace!(jobs = size, "store: committed");
+    for (done, outcome) in pending.into_iter().zip(outcomes) {
+        let _ = done.send(outcome);
+    }
+}

@@ -1,0 +1,231 @@
+//! The SQLite store: answers committed before they are acknowledged, one per player per
+//! question, totals added once per question, leaderboards and ranks, and start-up checks.
+
+use quizbot::game::live::Answer;
+use quizbot::game::scoring::Scoring;
+use quizbot::store::{AnswerRow, Board, NewSession, ScoreRow, SessionState, Store, StoreError};
+
+fn new_session(channel: u64) -> NewSession {
+    NewSession {
+        guild_id: 1,
+        channel_id: channel,
+        host_id: 9,
+        quiz_id: "q".into(),
+        quiz_json: "{}".into(),
+        order: vec![0, 1],
+        scoring: Scoring::Speed,
+        streak_bonus: true,
+        allow_change: false,
+        seconds: 20,
+        started_at: 1_000,
+    }
+}
+
+fn answer(session: i64, position: usize, user: u64, correct: bool, points: u32) -> AnswerRow {
+    AnswerRow {
+        session_id: session,
+        position,
+        user_id: user,
+        guild_id: 1,
+        name: format!("player{user}"),
+        answer: Answer {
+            choice: if correct { 1 } else { 0 },
+            at: 2_000,
+            elapsed_ms: 1_000 + user,
+            correct,
+            points,
+        },
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_answers_is_committed_and_each_player_answers_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    let s = store.create_session(new_session(5)).await.unwrap();
+    store.open_question(s, 0, 0, 1_000, 21_000).await.unwrap();
+    let mut tasks = Vec::new();
+    for user in 0..2_000u64 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .insert_answer(answer(s, 0, user, user % 2 == 0, 900), false)
+                .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("committed");
+    }
+    assert_eq!(store.answer_count(s, 0).await.unwrap(), 2_000);
+    let again = store.insert_answer(answer(s, 0, 7, true, 900), false).await;
+    assert!(
+        matches!(again, Err(StoreError::Sqlite(ref m)) if m.contains("UNIQUE")),
+        "{again:?}"
+    );
+    // With changes allowed, the answer is replaced, still once.
+    store
+        .insert_answer(answer(s, 0, 7, true, 950), true)
+        .await
+        .unwrap();
+    assert_eq!(store.answer_count(s, 0).await.unwrap(), 2_000);
+}
+
+#[tokio::test]
+async fn one_running_session_per_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    store.create_session(new_session(5)).await.unwrap();
+    assert_eq!(
+        store.create_session(new_session(5)).await,
+        Err(StoreError::ChannelBusy)
+    );
+    store
+        .create_session(new_session(6))
+        .await
+        .expect("another channel is free");
+}
+
+#[tokio::test]
+async fn totals_are_added_once_per_question_and_ranked() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    let s = store.create_session(new_session(5)).await.unwrap();
+    store.open_question(s, 0, 0, 1_000, 21_000).await.unwrap();
+    for (user, correct, points) in [(1, true, 900), (2, true, 950), (3, false, 0)] {
+        store
+            .insert_answer(answer(s, 0, user, correct, points), false)
+            .await
+            .unwrap();
+    }
+    let boards = vec!["all".to_string(), "q:q".to_string()];
+    assert!(store.reveal(s, 0, 1, boards.clone(), 30_000).await.unwrap());
+    assert!(
+        !store.reveal(s, 0, 1, boards.clone(), 31_000).await.unwrap(),
+        "never twice"
+    );
+    let top = store.leaderboard(1, "all".into(), 10).await.unwrap();
+    let order: Vec<(u64, u64, String)> = top
+        .iter()
+        .map(|r| (r.user_id, r.points, r.name.clone()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (2, 950, "player2".into()),
+            (1, 900, "player1".into()),
+            (3, 0, "player3".into())
+        ]
+    );
+    let (rank, mine) = store
+        .board_entry(1, "all".into(), 1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((rank, mine.answered, mine.correct), (2, 1, 1));
+    assert_eq!(store.board_entry(1, "all".into(), 99).await.unwrap(), None);
+
+    let scores = vec![ScoreRow {
+        user_id: 2,
+        rank: 1,
+        points: 950,
+        correct: 1,
+        answered: 1,
+        correct_ms: 1_002,
+        best_streak: 1,
+    }];
+    store
+        .finish_session(
+            s,
+            1,
+            SessionState::Finished,
+            40_000,
+            scores.clone(),
+            boards.clone(),
+        )
+        .await
+        .unwrap();
+    store
+        .finish_session(s, 1, SessionState::Finished, 41_000, scores, boards)
+        .await
+        .unwrap();
+    let (_, two) = store
+        .board_entry(1, "q:q".into(), 2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (two.quizzes, two.best_streak),
+        (1, 1),
+        "a finished quiz is counted once"
+    );
+    assert_eq!(
+        store.session(s).await.unwrap().unwrap().state,
+        SessionState::Finished
+    );
+    assert!(store.running_sessions().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_leaderboard_query_is_one_indexed_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    let plan: Vec<String> = store
+        .read(|conn| {
+            let mut stmt = conn.prepare(
+                "EXPLAIN QUERY PLAN SELECT user_id FROM board_totals WHERE guild_id = 1 AND board = 'all'
+                 ORDER BY points DESC, correct_ms ASC, user_id ASC LIMIT 10",
+            )?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+            rows.collect()
+        })
+        .await
+        .unwrap();
+    let plan = plan.join(" / ");
+    assert!(plan.contains("board_rank"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+    let _ = Board::All;
+}
+
+#[test]
+fn an_unwritable_database_path_is_refused_at_start_up() {
+    // A path whose folder is a regular file cannot be created, even by root.
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-folder");
+    std::fs::write(&blocker, b"x").unwrap();
+    match Store::open(&blocker.join("db.sqlite3")) {
+        Err(StoreError::Open { why, .. }) => assert!(why.starts_with("cannot create"), "{why}"),
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn a_database_from_a_newer_quizbot_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    drop(conn);
+    match Store::open(&path) {
+        Err(StoreError::Open { why, .. }) => assert!(why.contains("newer quizbot"), "{why}"),
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn a_corrupt_database_is_refused_at_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    std::fs::write(
+        &path,
+        b"this is not a database, just text that is long enough to look like a header",
+    )
+    .unwrap();
+    match Store::open(&path) {
+        Err(StoreError::Open { why, .. }) => assert!(
+            why.contains("not a database") || why.contains("damaged"),
+            "{why}"
+        ),
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+}
