@@ -355,3 +355,20 @@ mod tests {
         assert!(load("", &[("QUIZBOT_DEV_GUILD_ID", "abc")]).is_err());
     }
 }
+
+#[cfg(test)]
+mod example {
+    #[test]
+    fn the_example_file_is_valid_and_shows_the_defaults() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/quizbot.example.toml");
+        let c = super::Config::load(Some(&path), |_| None).expect("the example parses");
+        let defaults =
+            super::Config::load(Some(std::path::Path::new("/dev/null")), |_| None).unwrap();
+        assert_eq!(c.live, defaults.live);
+        assert_eq!(
+            (c.database, c.quizzes_dir, c.host_role),
+            (defaults.database, defaults.quizzes_dir, defaults.host_role)
+        );
+    }
+}

@@ -203,7 +203,7 @@ mod tests {
     #[test]
     fn board_keys_follow_the_server_timezone() {
         // 2026-11-28 23:30 UTC is already the 29th in Berlin.
-        let t = 1_795_995_000_000;
+        let t = 1_795_908_600_000;
         assert_eq!(Board::Today.key(t, chrono_tz::UTC), "d:2026-11-28");
         assert_eq!(
             Board::Today.key(t, chrono_tz::Europe::Berlin),

@@ -96,9 +96,21 @@ impl Sim {
         self.with_world(|w| w.add_channel(guild, name)).unwrap_or(0)
     }
 
+    /// Adds a role; a connected bot hears of it (GUILD_ROLE_CREATE), as on Discord.
     pub fn add_role(&self, guild: u64, name: &str, permissions: u64) -> u64 {
-        self.with_world(|w| w.add_role(guild, name, permissions))
-            .unwrap_or(0)
+        let created = self.with_world(|w| {
+            let id = w.add_role(guild, name, permissions)?;
+            let role = w.guilds.get(&guild)?.roles.iter().find(|r| r.id == id)?;
+            Some((id, payloads::role(role)))
+        });
+        let Some((id, role)) = created else {
+            return 0;
+        };
+        self.shared.gateway.dispatch(
+            "GUILD_ROLE_CREATE",
+            &json!({"guild_id": guild.to_string(), "role": role}),
+        );
+        id
     }
 
     pub fn add_member(&self, guild: u64, username: &str) -> u64 {
@@ -204,6 +216,11 @@ impl Sim {
                 g.command_overrides.insert(command.to_string());
             }
         });
+    }
+
+    /// The guild's owner (every permission).
+    pub fn owner_of(&self, guild: u64) -> u64 {
+        self.with_world(|w| w.guilds.get(&guild).map_or(0, |g| g.owner_id))
     }
 
     pub fn bot_user_id(&self) -> u64 {
@@ -529,6 +546,22 @@ fn typed_value(
             return Ok(json!(id.to_string()));
         }
     };
+    // Options with choices are picked by the choice's name in Discord's client (or its value).
+    if let Some(choices) = def
+        .get("choices")
+        .and_then(Value::as_array)
+        .filter(|c| !c.is_empty())
+    {
+        let picked = choices.iter().find(|c| {
+            c.get("name").and_then(Value::as_str) == Some(text)
+                || c.get("value").is_some_and(|v| {
+                    v.as_str() == Some(text) || (v.is_i64() && v.as_i64() == text.parse().ok())
+                })
+        });
+        return picked
+            .and_then(|c| c.get("value").cloned())
+            .ok_or_else(|| bad("not one of the choices"));
+    }
     let in_range = |v: f64| {
         let min = def.get("min_value").and_then(Value::as_f64);
         let max = def.get("max_value").and_then(Value::as_f64);

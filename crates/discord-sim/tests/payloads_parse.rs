@@ -98,6 +98,14 @@ async fn ready_and_guild_create_parse() {
         }
     }
     assert!(matches!(event("RESUMED", json!({})), Event::Resumed(_)));
+    let role = sim.guild_create_payload(small.guild).unwrap()["roles"][0].clone();
+    match event(
+        "GUILD_ROLE_CREATE",
+        json!({"guild_id": small.guild.to_string(), "role": role}),
+    ) {
+        Event::GuildRoleCreate(e) => assert_eq!(e.role.guild_id.get(), small.guild),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

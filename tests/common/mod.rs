@@ -1,0 +1,194 @@
+//! One harness for the end-to-end tests: the simulator, the real bot on it (serenity and poise,
+//! in-process), a guild with a host and named players, and a clock the test moves.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use discord_sim::{Message, Sim, SimConfig};
+use quizbot::clock::ManualClock;
+use quizbot::config::LiveConfig;
+use quizbot::simbot::{self, SimBot};
+
+pub const WAIT: Duration = Duration::from_secs(30);
+/// Where the manual clock starts: a round number, so deadlines are easy to read.
+pub const T0: i64 = 1_800_000_000_000;
+
+pub struct Harness {
+    pub sim: Sim,
+    pub bot: SimBot,
+    pub clock: ManualClock,
+    pub guild: u64,
+    pub channel: u64,
+    pub channels: Vec<u64>,
+    /// Has every permission (the guild owner).
+    pub host: u64,
+    pub players: Vec<u64>,
+    pub names: Vec<String>,
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Options {
+    pub players: usize,
+    pub tls: bool,
+    pub live: LiveConfig,
+    pub channels: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            players: 5,
+            tls: false,
+            live: LiveConfig {
+                seconds: 20,
+                pause: Duration::from_millis(300),
+                start_delay: Duration::from_millis(100),
+                ..LiveConfig::default()
+            },
+            channels: 1,
+        }
+    }
+}
+
+pub const NAMES: [&str; 5] = ["Ada", "Bo", "Cy", "Di", "Ed"];
+
+pub async fn start(opts: Options) -> Harness {
+    let sim = Sim::start(SimConfig {
+        tls: opts.tls,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let guild = sim.add_guild("Quiz Club");
+    let channels: Vec<u64> = (0..opts.channels)
+        .map(|i| sim.add_channel(guild, &format!("quiz-{i}")))
+        .collect();
+    let mut players = Vec::new();
+    let mut names = Vec::new();
+    for i in 0..opts.players {
+        let name = NAMES
+            .get(i)
+            .map_or_else(|| format!("Player{i}"), |n| n.to_string());
+        let id = sim.add_member(guild, &name.to_lowercase());
+        sim.set_global_name(id, &name);
+        players.push(id);
+        names.push(name);
+    }
+    let host = sim.owner_of(guild);
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(T0);
+    let config = simbot::config(
+        dir.path().join("quizbot.sqlite3"),
+        std::path::PathBuf::from("quizzes"),
+        opts.live,
+    );
+    let bot = simbot::start(&sim, config, Arc::new(clock.clone()))
+        .await
+        .expect("the bot connects to the simulator");
+    Harness {
+        channel: channels[0],
+        sim,
+        bot,
+        clock,
+        guild,
+        channels,
+        host,
+        players,
+        names,
+        dir,
+    }
+}
+
+impl Harness {
+    /// Runs a command as `user` and returns the bot's first reply (waiting out a deferral).
+    pub async fn run(&self, user: u64, name: &str, args: &[(&str, discord_sim::Arg)]) -> Message {
+        self.run_in(self.channel, user, name, args).await
+    }
+
+    pub async fn run_in(
+        &self,
+        channel: u64,
+        user: u64,
+        name: &str,
+        args: &[(&str, discord_sim::Arg)],
+    ) -> Message {
+        let h = self
+            .sim
+            .command(user, channel, name, args)
+            .expect("the command runs");
+        self.sim
+            .wait_until(WAIT, "the command's reply", |s| {
+                s.interaction(h.id)
+                    .and_then(|r| r.original)
+                    .filter(|m| !m.loading)
+            })
+            .await
+            .expect("a reply")
+    }
+
+    /// Clicks a button and returns the bot's ephemeral reply.
+    pub async fn click(&self, user: u64, message: u64, custom_id: &str) -> Message {
+        let h = self
+            .sim
+            .click(user, message, custom_id)
+            .expect("the click is possible");
+        let r = self
+            .sim
+            .wait_response(&h, WAIT)
+            .await
+            .expect("an answer to the click");
+        r.original.expect("a visible reply")
+    }
+
+    /// The question message `n` (1-based) of the quiz in `channel`, once it is posted.
+    pub async fn question(&self, channel: u64, n: usize) -> Message {
+        let title = format!("Question {n} of ");
+        self.sim
+            .wait_message(channel, self.host, WAIT, |m| {
+                m.embeds
+                    .first()
+                    .is_some_and(|e| e.title.starts_with(&title))
+            })
+            .await
+            .expect("the question is posted")
+    }
+
+    /// Waits until question `n` in `channel` has been revealed (buttons disabled).
+    pub async fn revealed(&self, channel: u64, n: usize) -> Message {
+        let title = format!("Question {n} of ");
+        self.sim
+            .wait_message(channel, self.host, WAIT, |m| {
+                m.embeds
+                    .first()
+                    .is_some_and(|e| e.title.starts_with(&title))
+                    && m.buttons().all(|b| b.disabled)
+            })
+            .await
+            .expect("the question is revealed")
+    }
+
+    /// The message whose first embed's title starts with `prefix`, once it is posted.
+    pub async fn titled(&self, channel: u64, prefix: &str) -> Message {
+        self.sim
+            .wait_message(channel, self.host, WAIT, |m| {
+                m.embeds
+                    .first()
+                    .is_some_and(|e| e.title.starts_with(prefix))
+            })
+            .await
+            .unwrap_or_else(|e| panic!("no message titled {prefix:?}: {e}"))
+    }
+
+    pub fn button_id(m: &Message, letter: char) -> String {
+        m.buttons()
+            .find(|b| b.label.starts_with(letter))
+            .and_then(|b| b.custom_id.clone())
+            .unwrap_or_else(|| panic!("no button {letter}"))
+    }
+
+    pub async fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.dir.path().join("quizbot.sqlite3")).unwrap()
+    }
+}

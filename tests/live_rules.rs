@@ -1,0 +1,410 @@
+//! The rules of a live quiz, end to end through the simulator: one answer per player, late
+//! clicks, hosts only, nobody pinged, several quizzes at once, thousands of players, uploads.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Harness, Options, T0, WAIT};
+use discord_sim::{Arg, SimError};
+use quizbot::config::LiveConfig;
+
+fn fixture(name: &str) -> Arg {
+    let bytes = std::fs::read(format!("tests/fixtures/live/{name}")).unwrap();
+    Arg::file(name, bytes)
+}
+
+async fn upload(h: &Harness, name: &str) -> discord_sim::Message {
+    h.run(h.host, "quiz upload", &[("file", fixture(name))])
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn double_clicks_count_once_and_late_clicks_are_refused() {
+    let h = common::start(Options::default()).await;
+    upload(&h, "two-questions.md").await;
+    h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    let q1 = h.question(h.channel, 1).await;
+    let ada = h.players[0];
+    h.clock.set(T0 + 1_000);
+    let first = h.click(ada, q1.id, &Harness::button_id(&q1, 'B')).await;
+    assert_eq!(first.content, "Locked in: **B** — 4");
+    let again = h.click(ada, q1.id, &Harness::button_id(&q1, 'B')).await;
+    assert_eq!(
+        again.content,
+        "You already answered **B** — one answer per question."
+    );
+    let other = h.click(ada, q1.id, &Harness::button_id(&q1, 'A')).await;
+    assert_eq!(
+        other.content,
+        "You already answered **B** — one answer per question."
+    );
+
+    // A click that arrives after the deadline, before the reveal: refused, not stored.
+    h.clock.set(T0 + 20_001);
+    let bo = h.players[1];
+    match h.sim.click(bo, q1.id, &Harness::button_id(&q1, 'B')) {
+        Ok(click) => {
+            let r = h.sim.wait_response(&click, WAIT).await.unwrap();
+            assert_eq!(
+                r.original.unwrap().content,
+                "⏱ This question is closed — answers are no longer taken."
+            );
+        }
+        // The bot noticed the deadline first and disabled the buttons: Discord refuses the click.
+        Err(e) => assert_eq!(e, SimError::ButtonDisabled(Harness::button_id(&q1, 'B'))),
+    }
+    h.revealed(h.channel, 1).await;
+    // After the reveal the buttons are disabled: Discord itself refuses the click.
+    assert!(matches!(
+        h.sim.click(bo, q1.id, &Harness::button_id(&q1, 'A')),
+        Err(SimError::ButtonDisabled(_))
+    ));
+
+    let db = h.db().await;
+    let stored: Vec<(i64, i64)> = db
+        .prepare("SELECT user_id, choice FROM answers")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(stored, [(ada as i64, 1)], "one answer, the first");
+    h.sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_hosts_start_and_the_host_role_counts() {
+    let h = common::start(Options::default()).await;
+    let member = h.players[0];
+    for command in ["quiz start", "quiz next", "quiz stop", "quiz upload"] {
+        let args: Vec<(&str, Arg)> = match command {
+            "quiz start" => vec![("quiz", "day-42-attention-mechanisms".into())],
+            "quiz upload" => vec![("file", fixture("two-questions.md"))],
+            _ => vec![],
+        };
+        let reply = h.run(member, command, &args).await;
+        assert_eq!(
+            reply.ephemeral_for,
+            Some(member),
+            "{command}: only they see it"
+        );
+        assert_eq!(
+            reply.content,
+            "Only hosts can do that: you need the **Manage Server** permission or the **Quiz Host** role.",
+            "{command}"
+        );
+    }
+    assert!(
+        h.sim.public_messages(h.channel).is_empty(),
+        "nothing was posted"
+    );
+
+    // Anyone may list; a member given the "Quiz Host" role (by name) may host.
+    let list = h.run(member, "quiz list", &[]).await;
+    assert!(list.embeds[0]
+        .description
+        .contains("`day-42-attention-mechanisms` — Day 42 Quiz"));
+    let role = h.sim.add_role(h.guild, "Quiz Host", 0);
+    h.sim.give_role(h.guild, member, role);
+    // The bot learns role names from the gateway (GUILD_ROLE_CREATE), not by asking Discord.
+    h.sim
+        .wait_until(WAIT, "the bot to hear of the role", |_| {
+            (h.bot.app.host_role(h.guild) == Some(role)).then_some(())
+        })
+        .await
+        .unwrap();
+    let started = h
+        .run(
+            member,
+            "quiz start",
+            &[("quiz", "day-42-attention-mechanisms".into())],
+        )
+        .await;
+    assert_eq!(started.ephemeral_for, None, "{}", started.content);
+    assert!(started.embeds[0].title.contains("Day 42"));
+    h.run(member, "quiz stop", &[]).await;
+    h.titled(h.channel, "🏆 Results").await;
+    h.sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiz_full_of_mentions_pings_nobody() {
+    let h = common::start(Options::default()).await;
+    let added = upload(&h, "mentions.md").await;
+    assert!(
+        added
+            .content
+            .starts_with("✅ Added **Ping party @everyone @here**"),
+        "{}",
+        added.content
+    );
+    h.run(h.host, "quiz start", &[("quiz", "mentions".into())])
+        .await;
+    let q = h.question(h.channel, 1).await;
+    assert!(q.embeds[0].description.contains("**A.** @everyone"));
+    h.clock.set(T0 + 2_000);
+    let ack = h
+        .click(h.players[0], q.id, &Harness::button_id(&q, 'C'))
+        .await;
+    assert!(ack.content.contains("@here and <@&123456789012345678>"));
+    h.run(h.host, "quiz next", &[]).await;
+    let revealed = h.revealed(h.channel, 1).await;
+    assert!(revealed.embeds[1]
+        .description
+        .contains("@everyone stays text"));
+    h.titled(h.channel, "🏆 Results").await;
+    // Every create, edit and interaction reply carried allowed_mentions that ping nobody: the
+    // simulator records a violation for any that could have pinged.
+    h.sim.assert_no_violations();
+    let rest_calls = h
+        .sim
+        .log()
+        .iter()
+        .filter(|l| matches!(&l.entry, discord_sim::log::Entry::Rest { body: Some(b), .. } if b.contains("@everyone")))
+        .count();
+    assert!(
+        rest_calls >= 4,
+        "the texts with @everyone really went out ({rest_calls})"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_quizzes_in_two_channels_at_once() {
+    let h = common::start(Options {
+        channels: 2,
+        ..Options::default()
+    })
+    .await;
+    upload(&h, "two-questions.md").await;
+    let (a, b) = (h.channels[0], h.channels[1]);
+    h.run_in(a, h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    h.run_in(
+        b,
+        h.host,
+        "quiz start",
+        &[("quiz", "one-question-missing".into())],
+    )
+    .await;
+    h.run_in(
+        b,
+        h.host,
+        "quiz start",
+        &[("quiz", "day-42-attention-mechanisms".into())],
+    )
+    .await;
+    let busy = h
+        .run_in(
+            a,
+            h.host,
+            "quiz start",
+            &[("quiz", "day-42-attention-mechanisms".into())],
+        )
+        .await;
+    assert_eq!(
+        busy.content,
+        "A live quiz is already running in this channel — `/quiz stop` ends it."
+    );
+
+    let qa = h.question(a, 1).await;
+    let qb = h.question(b, 1).await;
+    h.clock.set(T0 + 1_000);
+    assert!(h
+        .click(h.players[0], qa.id, &Harness::button_id(&qa, 'B'))
+        .await
+        .content
+        .starts_with("Locked in"));
+    assert!(h
+        .click(h.players[0], qb.id, &Harness::button_id(&qb, 'B'))
+        .await
+        .content
+        .starts_with("Locked in"));
+    h.run_in(a, h.host, "quiz stop", &[]).await;
+    h.run_in(b, h.host, "quiz stop", &[]).await;
+    let ra = h.titled(a, "🏆 Results").await;
+    let rb = h.titled(b, "🏆 Results").await;
+    assert!(ra.embeds[0].title.ends_with("Two Quick Ones"));
+    assert!(rb.embeds[0]
+        .title
+        .ends_with("Day 42 Quiz: Attention Mechanisms Deep Dive"));
+    assert!(ra.embeds[0]
+        .description
+        .starts_with("*Stopped by the host after 1 question(s).*"));
+    let db = h.db().await;
+    let sessions: i64 = db
+        .query_row(
+            "SELECT COUNT(DISTINCT channel_id) FROM sessions WHERE state = 'stopped'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(sessions, 2);
+    h.sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_thousand_players_get_a_results_message_within_limits() {
+    let h = common::start(Options {
+        players: 5_000,
+        live: LiveConfig {
+            seconds: 120,
+            pause: Duration::from_millis(100),
+            start_delay: Duration::from_millis(100),
+            ..LiveConfig::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    upload(&h, "one-question.toml").await;
+    h.run(h.host, "quiz start", &[("quiz", "one-question".into())])
+        .await;
+    let q = h.question(h.channel, 1).await;
+    let ids: Vec<String> = ['A', 'B', 'C']
+        .iter()
+        .map(|l| Harness::button_id(&q, *l))
+        .collect();
+    let mut clicks = Vec::new();
+    for (i, p) in h.players.iter().enumerate() {
+        h.clock.set(T0 + 500 + i as i64);
+        clicks.push(h.sim.click(*p, q.id, &ids[i % 3]).unwrap());
+    }
+    let before = h.sim.responded_count();
+    h.sim
+        .wait_until(Duration::from_secs(120), "every click answered", |s| {
+            (s.responded_count() >= before.max(5_000)).then_some(())
+        })
+        .await
+        .unwrap();
+    h.run(h.host, "quiz next", &[]).await;
+    let results = h.titled(h.channel, "🏆 Results").await;
+    let d = &results.embeds[0].description;
+    assert!(d.contains("**5,000** players"), "{d}");
+    assert_eq!(
+        d.matches(" correct · ").count() + d.matches(" pts · ").count(),
+        10,
+        "top ten only"
+    );
+    let revealed = h.revealed(h.channel, 1).await;
+    assert!(
+        revealed.embeds[1]
+            .description
+            .contains("B ███░░░░░░░ 1,667  33% ✓"),
+        "{}",
+        revealed.embeds[1].description
+    );
+    h.sim.assert_no_violations();
+    let stored: i64 = h
+        .db()
+        .await
+        .query_row("SELECT COUNT(*) FROM answers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 5_000);
+    let _ = WAIT;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_valid_and_broken() {
+    let h = common::start(Options::default()).await;
+    let broken = upload(&h, "broken.md").await;
+    assert_eq!(broken.ephemeral_for, Some(h.host));
+    let c = &broken.content;
+    assert!(c.starts_with("❌ `broken.md` was not added:\n```\n"), "{c}");
+    assert!(
+        c.contains("broken.md:6:3: error: duplicate option letter B (also at line 5)"),
+        "{c}"
+    );
+    assert!(
+        c.contains("broken.md:14:3: error: question 2: the answer is D, but there is no option D"),
+        "{c}"
+    );
+
+    let added = upload(&h, "two-questions.md").await;
+    assert_eq!(added.content, "✅ Added **Two Quick Ones** (`two-questions`, 2 questions). Start it with `/quiz start quiz:two-questions`.");
+    let replaced = upload(&h, "two-questions.md").await;
+    assert!(replaced.content.starts_with("✅ Replaced"));
+    let list = h.run(h.players[0], "quiz list", &[]).await;
+    assert!(list.embeds[0]
+        .description
+        .contains("**Uploaded to this server**\n`two-questions` — Two Quick Ones (2 questions)"));
+    let ac = h
+        .sim
+        .autocomplete(h.host, h.channel, "quiz start", ("quiz", "two"), &[])
+        .unwrap();
+    let choices = h
+        .sim
+        .wait_response(&ac, WAIT)
+        .await
+        .unwrap()
+        .choices
+        .unwrap();
+    assert_eq!(choices[0]["value"], "two-questions");
+    assert_eq!(choices[0]["name"], "Two Quick Ones (two-questions)");
+    h.sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_answered_count_is_edited_at_most_every_two_seconds() {
+    let h = common::start(Options {
+        players: 60,
+        ..Options::default()
+    })
+    .await;
+    upload(&h, "one-question.toml").await;
+    h.run(h.host, "quiz start", &[("quiz", "one-question".into())])
+        .await;
+    let q = h.question(h.channel, 1).await;
+    let b = Harness::button_id(&q, 'B');
+    // Sixty clicks spread over about six seconds: a click every 100 ms.
+    for p in &h.players {
+        h.sim.click(*p, q.id, &b).unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    h.sim
+        .wait_until(WAIT, "the count to show 60", |s| {
+            s.message(q.id)
+                .filter(|m| m.embeds[0].description.contains("**60** answered"))
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+    let path = format!("/channels/{}/messages/{}", h.channel, q.id);
+    let edits: Vec<f64> = h
+        .sim
+        .log()
+        .iter()
+        .filter_map(|l| match &l.entry {
+            discord_sim::log::Entry::Rest {
+                method,
+                path: p,
+                body: Some(body),
+                ..
+            } if method == "PATCH"
+                && *p == path
+                && body.contains("answered")
+                && body.contains("Closes") =>
+            {
+                Some(l.at_ms)
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        edits.len() >= 2,
+        "the count was updated while clicks came in: {edits:?}"
+    );
+    assert!(
+        edits.len() <= 5,
+        "six seconds of clicks, at most one edit per two seconds: {edits:?}"
+    );
+    for pair in edits.windows(2) {
+        // Two seconds between ticks; 100 ms allowed for the request's own scheduling.
+        assert!(
+            pair[1] - pair[0] >= 1_900.0,
+            "edits {} ms apart: {edits:?}",
+            pair[1] - pair[0]
+        );
+    }
+    h.sim.assert_no_violations();
+}
