@@ -28,6 +28,7 @@ fn answer(session: i64, position: usize, user: u64, correct: bool, points: u32) 
         user_id: user,
         guild_id: 1,
         name: format!("player{user}"),
+        message_id: None,
         answer: Answer {
             choice: if correct { 1 } else { 0 },
             at: 2_000,

@@ -65,11 +65,12 @@ pub async fn run(config_path: Option<&Path>) -> ExitCode {
         None => Endpoint::Discord,
     };
     let app = App::new(config, store, library, Arc::new(SystemClock));
-    let mut client = match discord::client(app, &token, endpoint).await {
+    let mut client = match discord::client(Arc::clone(&app), &token, endpoint).await {
         Ok(c) => c,
         Err(e) => return fail(format!("cannot set up the Discord client: {e}")),
     };
     let shards = Arc::clone(&client.shard_manager);
+    let app_for_shutdown = Arc::clone(&app);
     tokio::select! {
         result = client.start() => match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -79,10 +80,47 @@ pub async fn run(config_path: Option<&Path>) -> ExitCode {
             ),
             Err(e) => fail(format!("Discord connection ended: {e}")),
         },
-        _ = tokio::signal::ctrl_c() => {
-            tracing::info!("interrupted; disconnecting");
-            shards.shutdown_all().await;
+        signal = shutdown_signal() => {
+            tracing::info!(signal, "shutting down: pausing live quizzes");
+            shutdown(&app_for_shutdown, &shards).await;
             ExitCode::SUCCESS
         }
     }
+}
+
+/// SIGTERM (docker stop, systemd) or SIGINT (Ctrl-C).
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return "interrupt";
+        };
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "interrupt"
+    }
+}
+
+/// A clean stop within about five seconds: no new answers, every accepted one committed,
+/// "quiz paused" where quizzes run (they resume after the restart), then disconnect.
+pub async fn shutdown(app: &App, shards: &Arc<serenity::ShardManager>) {
+    app.start_draining();
+    crate::runtime::live::pause_all(app, std::time::Duration::from_secs(3)).await;
+    // The writer commits in order: once this empty job is through, everything before it is.
+    if let Err(e) = app.store.write(|_| Ok(())).await {
+        tracing::error!(error = %e, "the last writes could not be committed");
+    }
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), shards.shutdown_all()).await;
+    tracing::info!("stopped");
 }

@@ -24,19 +24,45 @@ pub fn display_name(member: Option<&serenity::Member>, user: &serenity::User) ->
         .unwrap_or_else(|| user.name.clone())
 }
 
+/// What a click needs from the interaction. Extracted before anything waits, so that a
+/// click queued at the peak of a quiz night holds a few hundred bytes rather than serenity's
+/// whole parsed interaction (with the full question message).
+struct Click {
+    id: serenity::InteractionId,
+    token: String,
+    user: u64,
+    guild: u64,
+    name: String,
+    custom_id: String,
+    message: u64,
+}
+
 pub async fn handle(
     ctx: &serenity::Context,
     app: &Arc<App>,
-    click: &ComponentInteraction,
+    interaction: ComponentInteraction,
 ) -> Result<(), Error> {
-    if click.user.bot {
+    if interaction.user.bot {
         return Ok(()); // bots do not play
     }
-    let user = click.user.id.get();
-    let guild = click.guild_id.map_or(0, |g| g.get());
-    let view = match click.data.custom_id.parse::<CustomId>() {
+    let click = Click {
+        id: interaction.id,
+        token: interaction.token.clone(),
+        user: interaction.user.id.get(),
+        guild: interaction.guild_id.map_or(0, |g| g.get()),
+        name: display_name(interaction.member.as_ref(), &interaction.user),
+        custom_id: interaction.data.custom_id.clone(),
+        message: interaction.message.id.get(),
+    };
+    drop(interaction);
+    if !app.first_delivery(click.id.get(), "click") {
+        tracing::info!(interaction = %click.id, "the same click delivered twice; handled once");
+        return Ok(());
+    }
+    let (user, guild) = (click.user, click.guild);
+    let view = match click.custom_id.parse::<CustomId>() {
         Err(_) => {
-            tracing::warn!(custom_id = %click.data.custom_id.chars().take(100).collect::<String>(), user, guild, "refused an unrecognised button");
+            tracing::warn!(custom_id = %click.custom_id.chars().take(100).collect::<String>(), user, guild, "refused an unrecognised button");
             notices::text("That button isn't one of mine (or it is from an old version); nothing was recorded.")
         }
         Ok(CustomId::Answer {
@@ -45,8 +71,14 @@ pub async fn handle(
             choice,
         }) => match app.live.get(session) {
             Some(h) if h.guild == guild => {
-                let name = display_name(click.member.as_ref(), &click.user);
-                live::answer(app, &h, user, &name, question as usize, choice).await
+                let answer = live::Click {
+                    user,
+                    name: &click.name,
+                    position: question as usize,
+                    choice,
+                    message: Some(click.message),
+                };
+                live::answer(app, &h, answer).await
             }
             Some(_) => foreign(session, user, guild),
             None => match app.store.session(session).await? {
@@ -60,12 +92,9 @@ pub async fn handle(
         },
         Ok(CustomId::MyResults { session }) => my_results_view(app, session, user, guild).await?,
     };
-    click
-        .create_response(
-            &ctx.http,
-            CreateInteractionResponse::Message(convert::interaction_message(view, true)),
-        )
-        .await?;
+    let _permit = app.replies.acquire().await?;
+    let response = CreateInteractionResponse::Message(convert::interaction_message(view, true));
+    serenity::Builder::execute(response, &ctx.http, (click.id, &click.token)).await?;
     Ok(())
 }
 

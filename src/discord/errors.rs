@@ -26,6 +26,10 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 .ephemeral(true);
             let _ = ctx.send(reply).await;
         }
+        poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
+            // Only our duplicate-delivery check fails: the first delivery was answered.
+            tracing::info!(command = %ctx.command().qualified_name, "a command delivered twice; ran once");
+        }
         poise::FrameworkError::EventHandler { error, event, .. } => {
             tracing::error!(event = %event.snake_case_name(), error = %error, "event handler failed");
         }

@@ -60,6 +60,24 @@ pub async fn client(
             allowed_mentions: Some(CreateAllowedMentions::new()),
             on_error: |error| Box::pin(errors::on_error(error)),
             event_handler: |ctx, event| Box::pin(on_event(ctx, event)),
+            // A command delivered twice (Discord may, after a resume) runs once. poise runs
+            // this check for each command in the tree and may run it again after parsing, all
+            // within one dispatch; its per-dispatch invocation data marks "already passed".
+            command_check: Some(|ctx| {
+                Box::pin(async move {
+                    let poise::Context::Application(a) = ctx else {
+                        return Ok(true);
+                    };
+                    if ctx.invocation_data::<FirstDelivery>().await.is_some() {
+                        return Ok(true);
+                    }
+                    let first = ctx.data().first_delivery(a.interaction.id.get(), "command");
+                    if first {
+                        ctx.set_invocation_data(FirstDelivery).await;
+                    }
+                    Ok(first)
+                })
+            }),
             ..Default::default()
         })
         .setup(move |ctx, ready, framework| {
@@ -70,13 +88,44 @@ pub async fn client(
                     None => poise::builtins::register_globally(ctx, commands).await?,
                 }
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), dev_guild = ?setup_app.config.dev_guild, "connected; commands registered");
+                // Quizzes that were running when the bot stopped go on.
+                let outbox: Arc<dyn crate::runtime::outbox::Outbox> = Arc::new(outbox::DiscordOutbox { http: Arc::clone(&ctx.http) });
+                match crate::runtime::recover::recover(&setup_app, outbox).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(quizzes = n, "resumed live quizzes after a restart"),
+                    Err(e) => tracing::error!(error = %e, "cannot resume the quizzes that were running"),
+                }
                 Ok(setup_app)
             })
         })
         .build();
     ClientBuilder::new_with_http(http(token, endpoint), GatewayIntents::GUILDS)
         .framework(framework)
+        .event_handler(Clicks { app })
         .await
+}
+
+/// Marks a dispatch whose interaction passed the duplicate check.
+struct FirstDelivery;
+
+/// Button clicks go straight from serenity to [`components::handle`], beside poise rather than
+/// through it: a click may wait a few hundred milliseconds at the peak of a quiz night, and
+/// waiting inside poise's dispatch would keep its large future (tens of KB) alive per click.
+struct Clicks {
+    app: Arc<App>,
+}
+
+#[serenity::async_trait]
+impl serenity::EventHandler for Clicks {
+    async fn interaction_create(&self, ctx: serenity::Context, interaction: Interaction) {
+        let Interaction::Component(click) = interaction else {
+            return;
+        };
+        let (id, user) = (click.id, click.user.id);
+        if let Err(e) = components::handle(&ctx, &self.app, click).await {
+            tracing::error!(interaction = %id, user = %user, error = %e, "click not handled");
+        }
+    }
 }
 
 async fn on_event(
@@ -116,14 +165,7 @@ async fn on_event(
                 roles.remove(&removed_role_id.get());
             }
         }
-        FullEvent::InteractionCreate {
-            interaction: Interaction::Component(click),
-        } => {
-            let span = tracing::info_span!("click", interaction = %click.id, user = %click.user.id);
-            let _enter = span.enter();
-            drop(_enter);
-            components::handle(ctx.serenity_context, app, click).await?;
-        }
+        // Clicks are handled by `Clicks`, beside poise.
         _ => {}
     }
     Ok(())

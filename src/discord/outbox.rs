@@ -93,4 +93,22 @@ impl Outbox for DiscordOutbox {
         .await?;
         Ok(())
     }
+
+    async fn whisper(&self, token: &str, text: &str) -> Result<(), SendError> {
+        let http = Arc::clone(&self.http);
+        with_retry("tell the host", || {
+            let followup = serenity::CreateInteractionResponseFollowup::new()
+                .content(text)
+                .ephemeral(true)
+                .allowed_mentions(serenity::CreateAllowedMentions::new());
+            let http = Arc::clone(&http);
+            let token = token.to_string();
+            async move {
+                http.create_followup_message(&token, &followup, vec![])
+                    .await
+            }
+        })
+        .await?;
+        Ok(())
+    }
 }

@@ -279,14 +279,15 @@ impl LiveSession {
         }
     }
 
-    /// Restores phase and timings (restart recovery).
-    pub fn restore_phase(&mut self, phase: Phase, opened: &[(usize, Opened)]) {
-        for &(p, o) in opened {
-            if let Some(slot) = self.opened.get_mut(p) {
-                *slot = Some(o);
-            }
+    /// Re-opens a question as it was (restart recovery): its stored timing, no new deadline.
+    /// Replaying open → answers → close for each question rebuilds the totals exactly.
+    pub fn restore_open(&mut self, position: usize, opened: Opened) -> bool {
+        if position >= self.order.len() || self.next_position() != Some(position) {
+            return false;
         }
-        self.phase = phase;
+        self.opened[position] = Some(opened);
+        self.phase = Phase::Open { position };
+        true
     }
 
     /// Answers given so far to the open (or last) question.
@@ -609,6 +610,36 @@ mod tests {
                 (2, "later".into()),
                 (3, "wrong".into())
             ]
+        );
+    }
+
+    #[test]
+    fn replaying_stored_questions_rebuilds_the_same_totals() {
+        let mut live = session(3, Scoring::Speed, false);
+        let mut replayed = session(3, Scoring::Speed, false);
+        let mut stored = Vec::new();
+        for q in 0..2 {
+            let (_, opened) = live.open_next(q as i64 * 100_000).unwrap();
+            for (user, choice) in [(1u64, 1u8), (2, if q == 0 { 1 } else { 0 })] {
+                let a = live
+                    .answer(user, "p", q, choice, opened.at + 1_000)
+                    .unwrap();
+                stored.push((q, opened, user, a.answer));
+            }
+            live.close();
+        }
+        for q in 0..2 {
+            let opened = stored.iter().find(|s| s.0 == q).unwrap().1;
+            assert!(replayed.restore_open(q, opened));
+            for (_, _, user, a) in stored.iter().filter(|s| s.0 == q) {
+                replayed.restore_answer(*user, "p", q, a.clone());
+            }
+            replayed.close();
+        }
+        assert_eq!(replayed.standings(), live.standings());
+        assert!(
+            !replayed.restore_open(0, stored[0].1),
+            "only the next question can be re-opened"
         );
     }
 

@@ -27,6 +27,17 @@ pub enum HostCommand {
     Next,
     /// End the quiz: reveal the open question, post the results so far.
     Stop,
+    /// The bot is shutting down: leave everything as it is (the quiz resumes after the restart)
+    /// and say so in the channel.
+    Pause,
+}
+
+/// How to reach the host privately while their `/quiz start` interaction token is valid.
+#[derive(Debug, Clone)]
+pub struct HostNotice {
+    pub token: String,
+    /// Unix ms after which the token no longer works (15 minutes after the command).
+    pub expires_at: i64,
 }
 
 /// A running quiz, shared by its task, the click handler and the host commands.
@@ -39,6 +50,9 @@ pub struct LiveHandle {
     commands: mpsc::UnboundedSender<HostCommand>,
     /// The message of each posted question, by position.
     messages: Mutex<HashMap<usize, u64>>,
+    host_notice: Option<HostNotice>,
+    /// The quiz's task, to wait for it when pausing for a shutdown.
+    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl LiveHandle {
@@ -62,6 +76,7 @@ pub struct Start {
     pub delay: Duration,
     /// Restart recovery: the open question's position, its message, and its timing.
     pub resume: Option<(usize, Option<u64>, Opened)>,
+    pub host_notice: Option<HostNotice>,
 }
 
 /// Registers the quiz and starts its task. Returns `None` when the channel already has one.
@@ -75,6 +90,8 @@ pub fn spawn(app: Arc<App>, outbox: Arc<dyn Outbox>, start: Start) -> Option<Arc
         state: Mutex::new(start.session),
         commands: tx,
         messages: Mutex::new(HashMap::new()),
+        host_notice: start.host_notice,
+        task: Mutex::new(None),
     });
     if let Some((position, Some(message), _)) = start.resume {
         handle.messages.lock().insert(position, message);
@@ -84,12 +101,29 @@ pub fn spawn(app: Arc<App>, outbox: Arc<dyn Outbox>, start: Start) -> Option<Arc
     }
     let span = tracing::info_span!("quiz", session = handle.session, channel = handle.channel);
     let task = Arc::clone(&handle);
-    tokio::spawn(
+    let join = tokio::spawn(
         async move { drive(app, task, outbox, rx, start.delay, start.resume).await }
             .instrument(span),
     );
+    *handle.task.lock() = Some(join);
     Some(handle)
 }
+
+/// Pauses every running quiz for a shutdown and waits (up to `within`) for each to post its
+/// notice. Nothing is finished: after the restart they resume.
+pub async fn pause_all(app: &App, within: Duration) {
+    let handles = app.live.all();
+    let mut tasks = Vec::new();
+    for h in &handles {
+        h.command(HostCommand::Pause);
+        if let Some(t) = h.task.lock().take() {
+            tasks.push(t);
+        }
+    }
+    let _ = tokio::time::timeout(within, futures_util::future::join_all(tasks)).await;
+}
+
+const PAUSED: &str = "⏸ Quiz paused: the bot is restarting. It will pick up where it left off in a moment — answers already locked in are kept.";
 
 /// Waits `d`, unless the host sends a command first (returned).
 async fn wait(rx: &mut mpsc::UnboundedReceiver<HostCommand>, d: Duration) -> Option<HostCommand> {
@@ -125,16 +159,16 @@ async fn drive(
     delay: Duration,
     mut resume: Option<(usize, Option<u64>, Opened)>,
 ) {
-    if resume.is_none() && wait(&mut rx, delay).await == Some(HostCommand::Stop) {
-        finish(
-            &app,
-            &h,
-            &*outbox,
-            SessionState::Stopped,
-            Some("Stopped by the host before the first question.".into()),
-        )
-        .await;
-        return;
+    if resume.is_none() {
+        match wait(&mut rx, delay).await {
+            Some(HostCommand::Stop) => {
+                let why = "Stopped by the host before the first question.".to_string();
+                finish(&app, &h, &*outbox, SessionState::Stopped, Some(why)).await;
+                return;
+            }
+            Some(HostCommand::Pause) => return pause(&app, &h, &*outbox).await,
+            _ => {}
+        }
     }
     let mut stopped = false;
     loop {
@@ -184,17 +218,12 @@ async fn drive(
                     }
                     Err(e) => {
                         tracing::error!(error = %e, position, "cannot post the question; ending the quiz");
-                        finish(
-                            &app,
-                            &h,
-                            &*outbox,
-                            SessionState::Failed,
-                            Some(format!(
-                                "The quiz stopped: I could not post question {} ({e}).",
-                                position + 1
-                            )),
-                        )
-                        .await;
+                        let why = format!(
+                            "The quiz stopped: I could not post question {} ({e}).",
+                            position + 1
+                        );
+                        tell_host(&app, &h, &*outbox, &why).await;
+                        finish(&app, &h, &*outbox, SessionState::Failed, Some(why)).await;
                         return;
                     }
                 }
@@ -217,8 +246,10 @@ async fn drive(
                 // Short naps rather than one long sleep: the clock may be moved from outside.
                 _ = tokio::time::sleep(Duration::from_millis(remaining.min(250))) => {}
                 cmd = rx.recv() => {
-                    if cmd != Some(HostCommand::Next) {
-                        stopped = true;
+                    match cmd {
+                        Some(HostCommand::Next) => {}
+                        Some(HostCommand::Pause) => return pause(&app, &h, &*outbox).await,
+                        _ => stopped = true,
                     }
                     break;
                 }
@@ -255,9 +286,13 @@ async fn drive(
         if let Err(e) = outbox.post(h.channel, view).await {
             tracing::warn!(error = %e, "cannot post the standings");
         }
-        if wait(&mut rx, app.config.live.pause).await == Some(HostCommand::Stop) {
-            stopped = true;
-            break;
+        match wait(&mut rx, app.config.live.pause).await {
+            Some(HostCommand::Stop) => {
+                stopped = true;
+                break;
+            }
+            Some(HostCommand::Pause) => return pause(&app, &h, &*outbox).await,
+            _ => {}
         }
     }
     let (state, note) = if stopped {
@@ -270,6 +305,29 @@ async fn drive(
         (SessionState::Finished, None)
     };
     finish(&app, &h, &*outbox, state, note).await;
+}
+
+/// Leaves the quiz as it is for the restart and says so in the channel.
+async fn pause(app: &App, h: &LiveHandle, outbox: &dyn Outbox) {
+    if let Err(e) = outbox.post(h.channel, notices::text(PAUSED)).await {
+        tracing::warn!(error = %e, "cannot post the pause notice");
+    }
+    app.live.remove(h.session);
+    tracing::info!("paused for a restart");
+}
+
+/// Tells the host privately (through their `/quiz start` interaction, while its token lasts)
+/// why the quiz could not go on; the channel may be exactly what is failing.
+async fn tell_host(app: &App, h: &LiveHandle, outbox: &dyn Outbox, why: &str) {
+    let Some(notice) = &h.host_notice else {
+        return;
+    };
+    if app.now() >= notice.expires_at {
+        return;
+    }
+    if let Err(e) = outbox.whisper(&notice.token, why).await {
+        tracing::warn!(error = %e, "cannot tell the host");
+    }
 }
 
 /// Closes the open question: the reveal on its message, its answers added to the boards.
@@ -401,14 +459,19 @@ async fn finish(
 }
 
 /// A click on an answer button: accepted in memory, committed, then acknowledged — or refused.
-pub async fn answer(
-    app: &App,
-    h: &LiveHandle,
-    user: u64,
-    name: &str,
-    position: usize,
-    choice: u8,
-) -> MessageView {
+pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView {
+    let Click {
+        user,
+        name,
+        position,
+        choice,
+        message,
+    } = click;
+    if app.draining() {
+        return notices::text(
+            "⏸ The bot is restarting: your click was not recorded. Click again in a few seconds — the question stays open.",
+        );
+    }
     let now = app.now();
     let (outcome, allow_change) = {
         let mut s = h.state.lock();
@@ -430,7 +493,11 @@ pub async fn answer(
         guild_id: h.guild,
         name: name.to_string(),
         answer: accepted.answer.clone(),
+        message_id: message,
     };
+    if let Some(m) = message {
+        h.messages.lock().entry(accepted.position).or_insert(m);
+    }
     match app.store.insert_answer(row, allow_change).await {
         Ok(()) => notices::locked_in(usize::from(choice), &option, accepted.previous.is_some()),
         Err(e) => {
@@ -446,6 +513,17 @@ pub async fn answer(
             }
         }
     }
+}
+
+/// A click on an answer button, as the adapter read it from the interaction.
+pub struct Click<'a> {
+    pub user: u64,
+    /// As the interaction carried it.
+    pub name: &'a str,
+    pub position: usize,
+    pub choice: u8,
+    /// The message the button is on.
+    pub message: Option<u64>,
 }
 
 /// Why a click on a quiz that is not running now is refused.

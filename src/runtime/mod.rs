@@ -3,4 +3,5 @@
 
 pub mod live;
 pub mod outbox;
+pub mod recover;
 pub mod registry;

@@ -18,4 +18,7 @@ pub trait Outbox: Send + Sync + 'static {
     /// Posts a message; returns its id.
     async fn post(&self, channel: u64, view: MessageView) -> Result<u64, SendError>;
     async fn edit(&self, channel: u64, message: u64, view: MessageView) -> Result<(), SendError>;
+    /// An ephemeral followup through an interaction token: a private word to whoever ran the
+    /// command.
+    async fn whisper(&self, token: &str, text: &str) -> Result<(), SendError>;
 }

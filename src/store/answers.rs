@@ -15,6 +15,9 @@ pub struct AnswerRow {
     pub guild_id: u64,
     pub name: String,
     pub answer: Answer,
+    /// The question message the click came from: recorded with the answer when the question's
+    /// own record of it has not landed yet (a crash in between must not lose it).
+    pub message_id: Option<u64>,
 }
 
 impl Store {
@@ -46,6 +49,12 @@ impl Store {
                  ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at",
             )?
             .execute(params![a.guild_id as i64, a.user_id as i64, a.name, a.answer.at])?;
+            if let Some(message) = a.message_id {
+                conn.prepare_cached(
+                    "UPDATE posted_questions SET message_id = ?3 WHERE session_id = ?1 AND position = ?2 AND message_id IS NULL",
+                )?
+                .execute(params![a.session_id, a.position as i64, message as i64])?;
+            }
             Ok(())
         })
         .await
@@ -62,6 +71,7 @@ impl Store {
             )?;
             let rows = stmt.query_map([session], |r| {
                 Ok(AnswerRow {
+                    message_id: None,
                     session_id: session,
                     position: r.get::<_, i64>(0)? as usize,
                     user_id: r.get::<_, i64>(1)? as u64,

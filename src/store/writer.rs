@@ -4,6 +4,8 @@
 //! 10,000 answers is a handful of transactions, and an answer is acknowledged only once it is
 //! on disk.
 
+use std::time::Duration;
+
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
@@ -20,19 +22,34 @@ pub struct Job {
 /// Most jobs in one transaction; a bound on how long the first waits for the last.
 const MAX_BATCH: usize = 4096;
 
+/// Under load (the last transaction had company), wait this long for more jobs before
+/// committing: a millisecond of latency buys transactions of dozens of jobs instead of one or
+/// two, which is most of the writer's cost at thousands of answers per second.
+const LINGER: Duration = Duration::from_millis(1);
+
 /// Runs until every sender is gone, then returns (after committing what it has).
 pub fn run(mut conn: Connection, mut jobs: mpsc::UnboundedReceiver<Job>) {
     let mut batch: Vec<Job> = Vec::with_capacity(256);
+    let mut busy = false;
     while let Some(first) = jobs.blocking_recv() {
         batch.push(first);
+        if busy {
+            std::thread::sleep(LINGER);
+        }
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }
         }
+        busy = batch.len() > 1;
         commit(&mut conn, &mut batch);
     }
+}
+
+/// Runs one of the savepoint statements, prepared once.
+fn savepoint(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
 fn commit(conn: &mut Connection, batch: &mut Vec<Job>) {
@@ -48,14 +65,14 @@ fn commit(conn: &mut Connection, batch: &mut Vec<Job>) {
     let mut outcomes: Vec<Result<(), StoreError>> = Vec::with_capacity(size);
     let mut pending: Vec<oneshot::Sender<Result<(), StoreError>>> = Vec::with_capacity(size);
     for job in batch.drain(..) {
-        let outcome = conn
-            .execute_batch("SAVEPOINT job")
+        let outcome = savepoint(conn, "SAVEPOINT job")
             .and_then(|()| (job.run)(conn))
-            .and_then(|()| conn.execute_batch("RELEASE job"));
+            .and_then(|()| savepoint(conn, "RELEASE job"));
         let outcome = match outcome {
             Ok(()) => Ok(()),
             Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
+                let _ = savepoint(conn, "ROLLBACK TO job")
+                    .and_then(|()| savepoint(conn, "RELEASE job"));
                 Err(StoreError::from(e))
             }
         };

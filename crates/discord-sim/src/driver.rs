@@ -984,6 +984,11 @@ impl Sim {
         self.shared.gateway.close(code)
     }
 
+    /// Drops the bot's gateway connection without a close frame (1006 for the client).
+    pub fn gateway_abort(&self) -> bool {
+        self.shared.gateway.abort()
+    }
+
     /// Sends op 7 Reconnect.
     pub fn gateway_reconnect(&self) -> bool {
         self.shared.gateway.reconnect()

@@ -38,6 +38,8 @@ struct Frame {
 enum Out {
     Frame(Frame),
     Close(u16, String),
+    /// Drop the TCP connection without a close frame (the client sees 1006).
+    Abort,
 }
 
 struct Conn {
@@ -149,6 +151,12 @@ impl Gateway {
         self.send_control(|| Out::Close(code, format!("closed by the simulator ({code})")))
     }
 
+    /// Drops the bot's connection without a close frame, as a network failure would; the
+    /// client sees close code 1006 and resumes.
+    pub fn abort(&self) -> bool {
+        self.send_control(|| Out::Abort)
+    }
+
     /// Sends op 7 Reconnect: the bot should reconnect and resume.
     pub fn reconnect(&self) -> bool {
         self.send_control(|| control_frame(7, Value::Null))
@@ -201,7 +209,7 @@ pub async fn connection(shared: Arc<Shared>, socket: WebSocket) {
     // The writer: frames from the session (and control) to the socket, in order.
     let writer_shared = Arc::clone(&shared);
     let writer_compress = Arc::clone(&compress);
-    let writer = tokio::spawn(async move {
+    let mut writer = tokio::spawn(async move {
         while let Some(out) = rx.recv().await {
             match out {
                 Out::Frame(f) => {
@@ -221,6 +229,10 @@ pub async fn connection(shared: Arc<Shared>, socket: WebSocket) {
                     if sink.send(msg).await.is_err() {
                         break;
                     }
+                }
+                Out::Abort => {
+                    writer_shared.log.push(Entry::GatewayClose { code: 1006 });
+                    break;
                 }
                 Out::Close(code, reason) => {
                     writer_shared.log.push(Entry::GatewayClose { code });
@@ -243,11 +255,12 @@ pub async fn connection(shared: Arc<Shared>, socket: WebSocket) {
 
     let mut session_id: Option<String> = None;
     loop {
-        let next = tokio::time::timeout(
-            Duration::from_millis(HEARTBEAT_INTERVAL_MS * 2),
-            stream.next(),
-        )
-        .await;
+        // The writer ends on a close or an abort: then this side stops too, and dropping both
+        // halves closes the socket (with no close frame after an abort).
+        let next = tokio::select! {
+            next = tokio::time::timeout(Duration::from_millis(HEARTBEAT_INTERVAL_MS * 2), stream.next()) => next,
+            _ = &mut writer => break,
+        };
         let msg = match next {
             Ok(Some(Ok(msg))) => msg,
             Ok(Some(Err(_)) | None) => break,
@@ -311,7 +324,9 @@ pub async fn connection(shared: Arc<Shared>, socket: WebSocket) {
         }
     }
     drop(tx);
-    let _ = writer.await;
+    if !writer.is_finished() {
+        let _ = writer.await;
+    }
     shared.changed();
 }
 

@@ -207,6 +207,14 @@ pub async fn start(
     let outbox = Arc::new(DiscordOutbox {
         http: Arc::clone(&ctx.serenity_context().http),
     });
+    // The host's own interaction stays usable for 15 minutes: a private line if the quiz fails.
+    let host_notice = match ctx {
+        poise::Context::Application(actx) => Some(live::HostNotice {
+            token: actx.interaction.token.clone(),
+            expires_at: now + 14 * 60 * 1000,
+        }),
+        poise::Context::Prefix(_) => None,
+    };
     let started = live::spawn(
         Arc::clone(app),
         outbox,
@@ -217,6 +225,7 @@ pub async fn start(
             quiz_id: q.id.clone(),
             delay: live_cfg.start_delay,
             resume: None,
+            host_notice,
         },
     );
     if started.is_none() {

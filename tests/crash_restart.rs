@@ -1,0 +1,366 @@
+//! Crash and restart with the real binary: `kill -9` in the middle of a question while 500
+//! members click, an expired question after a restart, and SIGTERM. The simulator runs here;
+//! the bot is a child process reaching it through `discord.api_proxy`.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use discord_sim::{Message, Sim, SimConfig};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Bot(Child);
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_bot(sim: &Sim, dir: &Path) -> Bot {
+    let config = dir.join("quizbot.toml");
+    std::fs::write(
+        &config,
+        "[live]\nstart_delay_seconds = 0.2\npause_seconds = 0.5\n",
+    )
+    .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_quizbot"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--config", config.to_str().unwrap(), "run"])
+        .env("DISCORD_TOKEN", sim.token())
+        .env("QUIZBOT_API_PROXY", sim.api_url())
+        .env("QUIZBOT_DATABASE", dir.join("quizbot.sqlite3"))
+        .env("QUIZBOT_QUIZZES_DIR", "tests/fixtures/live")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start quizbot");
+    Bot(child)
+}
+
+/// Waits for the `n`-th identify (a fresh process connecting) and its connection.
+async fn connected(sim: &Sim, n: u64) {
+    sim.wait_until(WAIT, "the bot to connect", |s| {
+        (s.gateway_sessions().0 >= n && s.bot_connected()).then_some(())
+    })
+    .await
+    .expect("the bot connects");
+    sim.wait_ready(WAIT).await.unwrap();
+}
+
+async fn reply(
+    sim: &Sim,
+    user: u64,
+    channel: u64,
+    name: &str,
+    args: &[(&str, discord_sim::Arg)],
+) -> Message {
+    let h = sim.command(user, channel, name, args).unwrap();
+    sim.wait_until(WAIT, "a reply", |s| {
+        s.interaction(h.id)
+            .and_then(|r| r.original)
+            .filter(|m| !m.loading)
+    })
+    .await
+    .unwrap()
+}
+
+async fn titled(sim: &Sim, channel: u64, viewer: u64, prefix: &str) -> Message {
+    sim.wait_message(channel, viewer, WAIT, |m| {
+        m.embeds
+            .first()
+            .is_some_and(|e| e.title.starts_with(prefix))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{prefix}: {e}"))
+}
+
+fn button(m: &Message, letter: char) -> String {
+    m.buttons()
+        .find(|b| b.label.starts_with(letter))
+        .and_then(|b| b.custom_id.clone())
+        .unwrap()
+}
+
+/// Users whose click on `message` got "Locked in".
+fn locked_in(sim: &Sim, message: u64) -> Vec<u64> {
+    let custom: Vec<String> = sim
+        .message(message)
+        .map(|m| m.buttons().filter_map(|b| b.custom_id.clone()).collect())
+        .unwrap_or_default();
+    let mut users: Vec<u64> = sim
+        .interactions()
+        .into_iter()
+        .filter(|r| r.custom_id.as_ref().is_some_and(|c| custom.contains(c)))
+        .filter(|r| {
+            r.original
+                .as_ref()
+                .is_some_and(|m| m.content.starts_with("Locked in"))
+        })
+        .map(|r| r.user_id)
+        .collect();
+    users.sort();
+    users.dedup();
+    users
+}
+
+fn db(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join("quizbot.sqlite3")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_mid_question_loses_no_acknowledged_answer_and_the_quiz_goes_on() {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let setup = sim.setup_guild("Quiz Club", &["quiz"], 500);
+    let channel = setup.channels[0];
+    let dir = tempfile::tempdir().unwrap();
+    let mut bot = start_bot(&sim, dir.path());
+    connected(&sim, 1).await;
+    reply(
+        &sim,
+        setup.owner,
+        channel,
+        "quiz start",
+        &[("quiz", "two-questions".into()), ("seconds", "60".into())],
+    )
+    .await;
+    let q1 = titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+    let b = button(&q1, 'B');
+
+    // 500 members click, one every 2 ms; half-way through, the bot is killed with SIGKILL.
+    for (i, member) in setup.members.iter().enumerate() {
+        if i == 250 {
+            bot.0.kill().unwrap(); // SIGKILL
+            bot.0.wait().unwrap();
+        }
+        sim.click(*member, q1.id, &b).unwrap();
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let acked_before = locked_in(&sim, q1.id);
+    assert!(
+        acked_before.len() > 50,
+        "clicks were acknowledged before the crash: {}",
+        acked_before.len()
+    );
+
+    let (deadline_before, message_before): (i64, i64) = db(dir.path())
+        .query_row(
+            "SELECT deadline_at, message_id FROM posted_questions WHERE position = 0",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+
+    let _bot = start_bot(&sim, dir.path());
+    connected(&sim, 2).await;
+
+    // Every acknowledged answer is stored, exactly once.
+    let conn = db(dir.path());
+    for user in &acked_before {
+        let n: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM answers WHERE position = 0 AND user_id = ?1",
+                [*user as i64],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "user {user}");
+    }
+    // The question goes on where it was: same message, same deadline, still open.
+    let (deadline_after, message_after): (i64, i64) = conn
+        .query_row(
+            "SELECT deadline_at, message_id FROM posted_questions WHERE position = 0",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (deadline_after, message_after),
+        (deadline_before, message_before)
+    );
+    let questions = sim
+        .public_messages(channel)
+        .iter()
+        .filter(|m| {
+            m.embeds
+                .first()
+                .is_some_and(|e| e.title.starts_with("Question 1"))
+        })
+        .count();
+    assert_eq!(questions, 1, "not posted again");
+
+    // Its buttons still work: everyone not acknowledged clicks again.
+    for member in setup.members.iter().filter(|m| !acked_before.contains(m)) {
+        let h = sim
+            .click(*member, q1.id, &b)
+            .expect("the old button is still clickable");
+        let r = sim.wait_response(&h, WAIT).await.unwrap();
+        let text = r.original.unwrap().content;
+        assert!(
+            text.starts_with("Locked in") || text.starts_with("You already answered"),
+            "{text}"
+        );
+    }
+    let stored: i64 = conn
+        .query_row("SELECT COUNT(*) FROM answers WHERE position = 0", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(stored, 500, "every member once");
+
+    // On to the end: no score counted twice.
+    reply(&sim, setup.owner, channel, "quiz next", &[]).await;
+    let q2 = titled(&sim, channel, setup.owner, "Question 2 of 2").await;
+    sim.click(setup.members[0], q2.id, &button(&q2, 'A'))
+        .unwrap();
+    sim.wait_until(WAIT, "the ack", |s| {
+        (locked_in(s, q2.id).len() == 1).then_some(())
+    })
+    .await
+    .unwrap();
+    reply(&sim, setup.owner, channel, "quiz next", &[]).await;
+    let results = titled(&sim, channel, setup.owner, "🏆 Results").await;
+    assert!(
+        results.embeds[0].description.contains("**500** players"),
+        "{}",
+        results.embeds[0].description
+    );
+    let mismatched: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM board_totals b WHERE b.board = 'all' AND b.points !=
+               (SELECT SUM(points) FROM answers a WHERE a.user_id = b.user_id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(mismatched, 0, "board totals equal the answers' points");
+    let answered: i64 = conn
+        .query_row(
+            "SELECT SUM(answered) FROM board_totals WHERE board = 'all'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(answered, 501);
+    sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_that_expired_while_the_bot_was_down_is_revealed() {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let setup = sim.setup_guild("Quiz Club", &["quiz"], 3);
+    let channel = setup.channels[0];
+    let dir = tempfile::tempdir().unwrap();
+    let mut bot = start_bot(&sim, dir.path());
+    connected(&sim, 1).await;
+    reply(
+        &sim,
+        setup.owner,
+        channel,
+        "quiz start",
+        &[("quiz", "two-questions".into()), ("seconds", "5".into())],
+    )
+    .await;
+    let q1 = titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+    let h = sim
+        .click(setup.members[0], q1.id, &button(&q1, 'B'))
+        .unwrap();
+    sim.wait_response(&h, WAIT).await.unwrap();
+    bot.0.kill().unwrap();
+    bot.0.wait().unwrap();
+    tokio::time::sleep(Duration::from_secs(6)).await; // past the deadline
+
+    let _bot = start_bot(&sim, dir.path());
+    connected(&sim, 2).await;
+    let revealed = sim
+        .wait_until(WAIT, "the reveal", |s| {
+            s.message(q1.id).filter(|m| m.buttons().all(|b| b.disabled))
+        })
+        .await
+        .unwrap();
+    assert!(revealed.embeds[1].description.contains("**B.** 4"));
+    assert!(
+        revealed.embeds[1].description.contains("Fastest correct:"),
+        "the answer from before the crash counts"
+    );
+    titled(&sim, channel, setup.owner, "Question 2 of 2").await;
+    sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_pauses_the_quiz_commits_and_exits_0_within_5_seconds() {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let setup = sim.setup_guild("Quiz Club", &["quiz"], 20);
+    let channel = setup.channels[0];
+    let dir = tempfile::tempdir().unwrap();
+    let mut bot = start_bot(&sim, dir.path());
+    connected(&sim, 1).await;
+    reply(
+        &sim,
+        setup.owner,
+        channel,
+        "quiz start",
+        &[("quiz", "two-questions".into()), ("seconds", "60".into())],
+    )
+    .await;
+    let q1 = titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+    for member in &setup.members[..10] {
+        let h = sim.click(*member, q1.id, &button(&q1, 'B')).unwrap();
+        sim.wait_response(&h, WAIT).await.unwrap();
+    }
+    let asked = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &bot.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::task::spawn_blocking(move || {
+        let code = bot.0.wait().unwrap();
+        (code, bot)
+    })
+    .await
+    .unwrap()
+    .0;
+    assert_eq!(exit.code(), Some(0));
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        asked.elapsed()
+    );
+    let paused = sim
+        .public_messages(channel)
+        .into_iter()
+        .any(|m| m.content.starts_with("⏸ Quiz paused"));
+    assert!(paused, "the channel is told");
+    let stored: i64 = db(dir.path())
+        .query_row("SELECT COUNT(*) FROM answers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 10);
+
+    // After the restart the quiz resumes: the open question can still be answered.
+    let _bot = start_bot(&sim, dir.path());
+    connected(&sim, 2).await;
+    let h = sim
+        .click(setup.members[15], q1.id, &button(&q1, 'B'))
+        .unwrap();
+    assert!(sim
+        .wait_response(&h, WAIT)
+        .await
+        .unwrap()
+        .original
+        .unwrap()
+        .content
+        .starts_with("Locked in"));
+    reply(&sim, setup.owner, channel, "quiz stop", &[]).await;
+    let results = titled(&sim, channel, setup.owner, "🏆 Results").await;
+    assert!(
+        results.embeds[0].description.contains("**11** players"),
+        "{}",
+        results.embeds[0].description
+    );
+    sim.assert_no_violations();
+}
