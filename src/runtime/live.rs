@@ -440,6 +440,9 @@ async fn finish(
     {
         tracing::error!(error = %e, "cannot store the final scores");
     }
+    // The channel is free as soon as the scores are stored: a host who sees the results and
+    // starts the next quiz at once must not be told one is still running.
+    app.live.remove(h.session);
     let view = live_view::results(&ResultsInput {
         quiz: &quiz,
         session: h.session,
@@ -454,7 +457,6 @@ async fn finish(
         }
         Err(e) => tracing::error!(error = %e, "cannot post the results"),
     }
-    app.live.remove(h.session);
     tracing::info!(players = standings.len(), "quiz over");
 }
 

@@ -13,6 +13,9 @@ use crate::world::permissions::Overwrite;
 use crate::world::{Attachment, Interaction, InteractionKind, Violation, World};
 use crate::{log, FaultRule, Sim};
 
+/// How often [`Sim::wait_until`] looks again when nothing in the simulator changed.
+const RECHECK: Duration = Duration::from_millis(50);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SimError {
     #[error("no such {0}")]
@@ -902,6 +905,9 @@ impl Sim {
                         return Err(SimError::Timeout(timeout, what.to_string()));
                     }
                 }
+                // A condition may depend on more than the simulator (the bot's own state, a
+                // database): look again now and then, not only when the world changes.
+                _ = tokio::time::sleep(RECHECK) => {}
                 _ = tokio::time::sleep_until(deadline) => {
                     return check(self).ok_or_else(|| SimError::Timeout(timeout, what.to_string()));
                 }

@@ -127,7 +127,12 @@ pub fn explanation_label(line: &str) -> Option<(String, bool)> {
         None => (line.trim_start(), false),
     };
     let s = skip_emphasis(t);
-    let opened = t.len() - s.len() - (t.len() - t.trim_start().len());
+    // Emphasis markers opened before the label; counted rather than derived from lengths, since
+    // `t` may start with whitespace that `skip_emphasis` leaves alone (a `\r` after `>`).
+    let opened = t[..t.len() - s.len()]
+        .chars()
+        .filter(|c| matches!(c, '*' | '_'))
+        .count();
     let rest = ["explanation", "rationale"]
         .iter()
         .find_map(|k| strip_keyword(s, k))?;
@@ -291,6 +296,17 @@ mod tests {
             Some((String::new(), false))
         );
         assert_eq!(explanation_label("Explanations vary"), None);
+    }
+
+    /// Found by the property test: a carriage return right after a quote marker made the
+    /// marker count underflow.
+    #[test]
+    fn quoted_line_starting_with_a_control_character_does_not_panic() {
+        assert_eq!(explanation_label(">\r**Explanation:** x"), None);
+        assert_eq!(
+            explanation_label(">   **Explanation:** spaced"),
+            Some(("spaced".into(), true))
+        );
     }
 
     #[test]
