@@ -105,10 +105,26 @@ impl Store {
                 migrations::MIGRATIONS.len()
             )));
         }
+        // SQLite opens a file it may not write read-only, silently: say so now, not at the
+        // first answer.
+        if conn
+            .is_readonly(rusqlite::MAIN_DB)
+            .map_err(|e| err(e.to_string()))?
+        {
+            return Err(err(
+                "the file is read-only for this user (check its owner and permissions, and its folder's)".into(),
+            ));
+        }
         migrations::migrate(&mut conn).map_err(|e| err(e.to_string()))?;
-        // Taking the write lock proves the file is writable and not held by someone else.
-        conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")
-            .map_err(|e| err(format!("not writable: {e}")))?;
+        // A real write proves the file is writable, not held by someone else, and that the
+        // disk has room.
+        conn.execute_batch(
+            "BEGIN IMMEDIATE; CREATE TABLE quizbot_write_probe (x); DROP TABLE quizbot_write_probe; COMMIT;",
+        )
+        .map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            err(format!("not writable: {e}"))
+        })?;
 
         let (write_tx, write_rx) = mpsc::unbounded_channel();
         std::thread::Builder::new()

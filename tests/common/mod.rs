@@ -27,6 +27,10 @@ pub struct Harness {
     pub players: Vec<u64>,
     pub names: Vec<String>,
     pub dir: tempfile::TempDir,
+    /// Where the database is (inside `dir` unless the test chose a folder).
+    pub db_path: std::path::PathBuf,
+    /// A second server the bot is in, when asked for.
+    pub other: Option<discord_sim::driver::GuildSetup>,
 }
 
 pub struct Options {
@@ -34,6 +38,9 @@ pub struct Options {
     pub tls: bool,
     pub live: LiveConfig,
     pub channels: usize,
+    /// Put the database in this folder (e.g. a small tmpfs).
+    pub db_dir: Option<std::path::PathBuf>,
+    pub second_guild: bool,
 }
 
 impl Default for Options {
@@ -48,6 +55,8 @@ impl Default for Options {
                 ..LiveConfig::default()
             },
             channels: 1,
+            db_dir: None,
+            second_guild: false,
         }
     }
 }
@@ -80,10 +89,18 @@ pub async fn start(opts: Options) -> Harness {
         names.push(name);
     }
     let host = sim.owner_of(guild);
+    let other = opts
+        .second_guild
+        .then(|| sim.setup_guild("Other Club", &["elsewhere"], 2));
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(T0);
+    let db_path = opts
+        .db_dir
+        .clone()
+        .unwrap_or_else(|| dir.path().to_path_buf())
+        .join("quizbot.sqlite3");
     let config = simbot::config(
-        dir.path().join("quizbot.sqlite3"),
+        db_path.clone(),
         std::path::PathBuf::from("quizzes"),
         opts.live,
     );
@@ -101,6 +118,8 @@ pub async fn start(opts: Options) -> Harness {
         players,
         names,
         dir,
+        db_path,
+        other,
     }
 }
 
@@ -192,6 +211,6 @@ impl Harness {
     }
 
     pub async fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(self.dir.path().join("quizbot.sqlite3")).unwrap()
+        rusqlite::Connection::open(&self.db_path).unwrap()
     }
 }

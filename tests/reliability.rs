@@ -1,0 +1,668 @@
+//! What a quiz night throws at the bot, through the simulator: gateway faults mid-question,
+//! 429 / 500 / 502 from Discord, the same interaction twice, missing permissions, forged
+//! buttons, hostile uploads and names, a full disk. (Crashes and signals: crash_restart.rs;
+//! start-up failures and the token: operations.rs.)
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Harness, Options, T0, WAIT};
+use discord_sim::{permissions, Arg, Fault, FaultRule, Message};
+use quizbot::config::LiveConfig;
+
+fn fixture(name: &str) -> Arg {
+    Arg::file(
+        name,
+        std::fs::read(format!("tests/fixtures/live/{name}")).unwrap(),
+    )
+}
+
+async fn start_quiz(h: &Harness, quiz: &str) -> Message {
+    let intro = h
+        .run(
+            h.host,
+            "quiz upload",
+            &[("file", fixture(&format!("{quiz}.md")))],
+        )
+        .await;
+    assert!(intro.content.starts_with("✅"), "{}", intro.content);
+    h.run(h.host, "quiz start", &[("quiz", quiz.into())]).await;
+    h.question(h.channel, 1).await
+}
+
+async fn ack(h: &Harness, user: u64, m: &Message, letter: char) -> String {
+    h.click(user, m.id, &Harness::button_id(m, letter))
+        .await
+        .content
+}
+
+fn answers(h: &Harness) -> i64 {
+    let db = rusqlite::Connection::open(&h.db_path).unwrap();
+    db.query_row("SELECT COUNT(*) FROM answers", [], |r| r.get(0))
+        .unwrap()
+}
+
+// ---- the gateway, mid-question ----
+
+/// Clicks before and after a gateway disruption are all answered; the deadline still reveals
+/// the question on time; nothing that reached the bot is lost.
+async fn survives(disrupt: impl FnOnce(&Harness)) {
+    let h = common::start(Options::default()).await;
+    let q = start_quiz(&h, "two-questions").await;
+    h.clock.set(T0 + 1_000);
+    assert!(ack(&h, h.players[0], &q, 'B')
+        .await
+        .starts_with("Locked in"));
+    disrupt(&h);
+    // Clicked while the bot reconnects: delivered on resume (or after the re-identify).
+    let late = h
+        .sim
+        .click(h.players[1], q.id, &Harness::button_id(&q, 'B'))
+        .unwrap();
+    h.sim
+        .wait_until(WAIT, "reconnected", |s| s.bot_connected().then_some(()))
+        .await
+        .unwrap();
+    let replied = h.sim.wait_response(&late, Duration::from_secs(10)).await;
+    if let Ok(r) = &replied {
+        assert!(r
+            .original
+            .as_ref()
+            .unwrap()
+            .content
+            .starts_with("Locked in"));
+    }
+    assert!(ack(&h, h.players[2], &q, 'A')
+        .await
+        .starts_with("Locked in"));
+    // The deadline passes (on the test's clock): the bot reveals by itself.
+    h.clock.set(T0 + 20_001);
+    let revealed = h.revealed(h.channel, 1).await;
+    let expected = if replied.is_ok() { 3 } else { 2 };
+    assert!(
+        revealed.embeds[0]
+            .description
+            .contains(&format!("**{expected}** answered")),
+        "{}",
+        revealed.embeds[0].description
+    );
+    assert_eq!(answers(&h), expected as i64);
+    h.sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_close_4000_mid_question() {
+    survives(|h| assert!(h.sim.gateway_close(4000))).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_dropped_without_a_close_frame_1006() {
+    survives(|h| assert!(h.sim.gateway_abort())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_op7_reconnect_mid_question() {
+    survives(|h| assert!(h.sim.gateway_reconnect())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_op9_resumable_mid_question() {
+    survives(|h| assert!(h.sim.gateway_invalidate(true))).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_op9_not_resumable_mid_question() {
+    survives(|h| assert!(h.sim.gateway_invalidate(false))).await;
+}
+
+// ---- Discord refusing or failing ----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_on_message_create_and_edit_are_retried() {
+    let h = common::start(Options::default()).await;
+    h.run(
+        h.host,
+        "quiz upload",
+        &[("file", fixture("two-questions.md"))],
+    )
+    .await;
+    let fail = |method: &str, status: u16, times: u32| {
+        FaultRule::new(
+            method,
+            "/channels/*/messages",
+            times,
+            Fault::Status {
+                status,
+                retry_after_ms: None,
+            },
+        )
+    };
+    h.sim.inject(fail("POST", 502, 2));
+    h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    let q = h.question(h.channel, 1).await;
+    h.clock.set(T0 + 1_000);
+    assert!(ack(&h, h.players[0], &q, 'B')
+        .await
+        .starts_with("Locked in"));
+    h.sim.inject(FaultRule::new(
+        "PATCH",
+        "/channels/*/messages/*",
+        1,
+        Fault::Status {
+            status: 500,
+            retry_after_ms: None,
+        },
+    ));
+    h.run(h.host, "quiz next", &[]).await;
+    let revealed = h.revealed(h.channel, 1).await;
+    assert!(revealed.embeds[1].description.contains("**B.** 4"));
+    let statuses: Vec<u16> = h
+        .sim
+        .log()
+        .iter()
+        .filter_map(|l| match &l.entry {
+            discord_sim::log::Entry::Rest { path, status, .. }
+                if path.starts_with("/channels/") =>
+            {
+                Some(*status)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        &statuses[..3],
+        &[502, 502, 200],
+        "the question was posted on the third try"
+    );
+    assert!(statuses.contains(&500), "{statuses:?}");
+    h.sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_mode_serenitys_rate_limiter_waits_out_a_429() {
+    let h = common::start(Options {
+        tls: true,
+        ..Options::default()
+    })
+    .await;
+    h.run(
+        h.host,
+        "quiz upload",
+        &[("file", fixture("two-questions.md"))],
+    )
+    .await;
+    h.sim.inject(FaultRule::new(
+        "POST",
+        "/channels/*/messages",
+        1,
+        Fault::Status {
+            status: 429,
+            retry_after_ms: Some(700),
+        },
+    ));
+    h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    let q = h.question(h.channel, 1).await;
+    h.clock.set(T0 + 1_000);
+    assert!(ack(&h, h.players[0], &q, 'B')
+        .await
+        .starts_with("Locked in"));
+    let posts: Vec<u16> = h
+        .sim
+        .log()
+        .iter()
+        .filter_map(|l| match &l.entry {
+            discord_sim::log::Entry::Rest {
+                method,
+                path,
+                status,
+                ..
+            } if method == "POST" && path.starts_with("/channels/") => Some(*status),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        posts,
+        [429, 200],
+        "refused once, retried once (by serenity itself in TLS mode)"
+    );
+    h.sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_that_cannot_be_posted_ends_the_quiz_and_the_host_is_told() {
+    let h = common::start(Options::default()).await;
+    h.run(
+        h.host,
+        "quiz upload",
+        &[("file", fixture("two-questions.md"))],
+    )
+    .await;
+    h.sim.inject(FaultRule::new(
+        "POST",
+        "/channels/*/messages",
+        4,
+        Fault::Status {
+            status: 502,
+            retry_after_ms: None,
+        },
+    ));
+    h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    let results = h.titled(h.channel, "🏆 Results").await;
+    assert!(
+        results.embeds[0].description.starts_with(
+            "*The quiz stopped: I could not post question 1 (Discord kept failing (HTTP 502)).*"
+        ),
+        "{}",
+        results.embeds[0].description
+    );
+    let told = h
+        .sim
+        .wait_ephemeral(h.host, WAIT, |m| m.content.starts_with("The quiz stopped"))
+        .await
+        .unwrap();
+    assert_eq!(
+        told.content,
+        "The quiz stopped: I could not post question 1 (Discord kept failing (HTTP 502))."
+    );
+    let state: String = h
+        .db()
+        .await
+        .query_row("SELECT state FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(state, "failed");
+    // The channel is free again.
+    let again = h
+        .run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    assert_eq!(again.ephemeral_for, None, "{}", again.content);
+    h.sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_interaction_delivered_twice_counts_once() {
+    let h = common::start(Options::default()).await;
+    let q = start_quiz(&h, "two-questions").await;
+    h.clock.set(T0 + 1_000);
+    h.sim.duplicate_next_dispatches(1);
+    let reply = ack(&h, h.players[0], &q, 'B').await;
+    assert!(reply.starts_with("Locked in"), "{reply}");
+    // Give the duplicate time to arrive and be recognised.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(answers(&h), 1);
+    assert_eq!(h.sim.ephemerals(h.players[0]).len(), 1, "one reply");
+    h.sim.assert_no_violations(); // a second reply would be a DoubleResponse
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_permissions_are_named_to_the_host() {
+    let h = common::start(Options::default()).await;
+    h.run(
+        h.host,
+        "quiz upload",
+        &[("file", fixture("two-questions.md"))],
+    )
+    .await;
+    let bot = h.sim.bot_user_id();
+    let deny = |bits| permissions::Overwrite {
+        id: bot,
+        kind: 1,
+        allow: 0,
+        deny: bits,
+    };
+    h.sim.set_overwrite(
+        h.channel,
+        deny(permissions::SEND_MESSAGES | permissions::EMBED_LINKS),
+    );
+    let refused = h
+        .run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    assert_eq!(refused.ephemeral_for, Some(h.host));
+    assert_eq!(refused.content, "I can't run a quiz here: I need the **Send Messages**, **Embed Links** permission(s) in this channel.");
+
+    // Lost in the middle of a quiz: the next post fails with 50013 and the host hears why.
+    h.sim.set_overwrite(h.channel, deny(0));
+    h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    h.question(h.channel, 1).await;
+    h.sim
+        .set_overwrite(h.channel, deny(permissions::SEND_MESSAGES));
+    h.run(h.host, "quiz next", &[]).await;
+    let told = h
+        .sim
+        .wait_ephemeral(h.host, WAIT, |m| m.content.starts_with("The quiz stopped"))
+        .await
+        .unwrap();
+    assert!(told.content.contains("I am missing a permission in this channel: I need View Channel, Send Messages and Embed Links"), "{}", told.content);
+    let db = h.db().await;
+    h.sim
+        .wait_until(WAIT, "the session to be marked failed", |_| {
+            let state: String = db
+                .query_row("SELECT state FROM sessions ORDER BY id DESC", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            (state == "failed").then_some(())
+        })
+        .await
+        .unwrap();
+}
+
+// ---- bad input ----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_and_stale_buttons_are_refused_and_nothing_is_stored() {
+    let h = common::start(Options {
+        second_guild: true,
+        ..Options::default()
+    })
+    .await;
+    let q = start_quiz(&h, "two-questions").await;
+    let session: i64 = Harness::button_id(&q, 'A')
+        .split(':')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    // A quiz in the other server.
+    let other = h.other.clone().unwrap();
+    h.run_in(
+        other.channels[0],
+        other.owner,
+        "quiz start",
+        &[("quiz", "day-42-attention-mechanisms".into())],
+    )
+    .await;
+    let theirs = h
+        .sim
+        .wait_message(other.channels[0], other.owner, WAIT, |m| {
+            m.embeds
+                .first()
+                .is_some_and(|e| e.title.starts_with("Question 1 of "))
+        })
+        .await
+        .unwrap();
+    let foreign_session = Harness::button_id(&theirs, 'A');
+    h.run(h.host, "quiz next", &[]).await;
+    h.question(h.channel, 2).await;
+
+    // The bot's own message, with buttons nobody should have: as if edited by a hostile client.
+    let http = poise::serenity_prelude::HttpBuilder::new(h.sim.token())
+        .proxy(h.sim.api_url())
+        .ratelimiter_disabled(true)
+        .default_allowed_mentions(poise::serenity_prelude::CreateAllowedMentions::new())
+        .build();
+    let forged = [
+        "not-a-quiz-button".to_string(),
+        "q:999999:0:1".to_string(),
+        foreign_session.clone(),
+        format!("q:{session}:0:1"), // question 1, closed
+        format!("q:{session}:1:9"), // no option 9
+        format!("q:{}", "9".repeat(98)),
+    ];
+    let buttons: Vec<_> = forged
+        .iter()
+        .enumerate()
+        .map(|(i, id)| poise::serenity_prelude::CreateButton::new(id).label(format!("{i}")))
+        .collect();
+    let rows = buttons
+        .chunks(5)
+        .map(|c| poise::serenity_prelude::CreateActionRow::Buttons(c.to_vec()))
+        .collect();
+    let m = poise::serenity_prelude::ChannelId::new(h.channel)
+        .send_message(
+            &http,
+            poise::serenity_prelude::CreateMessage::new()
+                .content("buttons")
+                .components(rows),
+        )
+        .await
+        .unwrap();
+    let before = answers(&h);
+    let mut replies = Vec::new();
+    for id in &forged {
+        replies.push(h.click(h.players[0], m.id.get(), id).await.content);
+    }
+    assert_eq!(
+        replies[0],
+        "That button isn't one of mine (or it is from an old version); nothing was recorded."
+    );
+    assert_eq!(
+        replies[1],
+        "This quiz is no longer running; nothing was recorded."
+    );
+    assert_eq!(
+        replies[2],
+        "This button belongs to a quiz in another server; nothing was recorded."
+    );
+    assert_eq!(
+        replies[3],
+        "⏱ This question is closed — answers are no longer taken."
+    );
+    assert_eq!(replies[4], "That isn't an option of this question.");
+    assert_eq!(
+        replies[5],
+        "That button isn't one of mine (or it is from an old version); nothing was recorded."
+    );
+    assert_eq!(answers(&h), before, "nothing stored");
+    h.sim.assert_no_violations();
+}
+
+async fn upload(h: &Harness, name: &str, bytes: Vec<u8>) -> Message {
+    h.run(h.host, "quiz upload", &[("file", Arg::file(name, bytes))])
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_uploads_are_refused_with_reasons_or_rendered_inert() {
+    let h = common::start(Options::default()).await;
+
+    let not_utf8 = upload(
+        &h,
+        "latin1.md",
+        b"# Caf\xe9\n\n### 1. Q?\n- a) x\n- b) y\n\n**Answer:** a\n".to_vec(),
+    )
+    .await;
+    assert!(
+        not_utf8
+            .content
+            .contains("latin1.md:1:6: error: the file is not valid UTF-8"),
+        "{}",
+        not_utf8.content
+    );
+
+    let huge = upload(&h, "huge.md", vec![b'x'; 1024 * 1024 + 10]).await;
+    assert_eq!(
+        huge.content,
+        "`huge.md` is 1048586 bytes; quiz files may have at most 1 MiB."
+    );
+
+    let many: String = std::iter::once("# Many\n".to_string())
+        .chain((1..=10_000).map(|i| format!("### {i}. Q{i}?\n- a) x\n- b) y\n**Answer:** a\n")))
+        .collect();
+    let many = upload(&h, "many.md", many.into_bytes()).await;
+    assert!(
+        many.content
+            .contains("error: the quiz has 10000 questions; at most 200 are allowed"),
+        "{}",
+        many.content
+    );
+    assert!(many.content.chars().count() <= 2000);
+
+    let nested = format!(
+        "# Nested\n\n### 1. {}deep?\n- a) yes\n- b) no\n\n**Answer:** a\n",
+        ">".repeat(5000)
+    );
+    let nested = upload(&h, "nested.md", nested.into_bytes()).await;
+    assert!(
+        nested.content.starts_with("❌") || nested.content.starts_with("✅"),
+        "{}",
+        nested.content
+    );
+
+    let html = "# <script>alert(1)</script>\n\n### 1. <img src=x onerror=alert(1)> @everyone?\n- a) <b>bold</b>\n- b) <@&1>\n\n**Answer:** a\n";
+    let html = upload(&h, "html.md", html.as_bytes().to_vec()).await;
+    assert!(
+        html.content
+            .starts_with("✅ Added **<script>alert(1)</script>**"),
+        "{}",
+        html.content
+    );
+    h.run(h.host, "quiz start", &[("quiz", "html".into())])
+        .await;
+    let q = h.question(h.channel, 1).await;
+    assert!(
+        q.embeds[0]
+            .description
+            .contains("<img src=x onerror=alert(1)> @everyone?"),
+        "shown as text"
+    );
+    h.sim.assert_no_violations(); // nothing could ping
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_player_names_are_shown_escaped_everywhere() {
+    let h = common::start(Options::default()).await;
+    let names = [
+        "**Bold** @everyone",
+        "<@123456789012345678>",
+        "Zero\u{200B}Width",
+        "\u{202E}evil",
+    ];
+    for (p, name) in h.players.iter().zip(names) {
+        h.sim.set_global_name(*p, name);
+    }
+    let q = start_quiz(&h, "two-questions").await;
+    for (i, p) in h.players.iter().take(4).enumerate() {
+        h.clock.set(T0 + 1_000 + i as i64 * 100);
+        ack(&h, *p, &q, 'B').await;
+    }
+    h.run(h.host, "quiz stop", &[]).await;
+    let results = h.titled(h.channel, "🏆 Results").await;
+    let board = h.run(h.players[4], "leaderboard", &[]).await;
+    for text in [&results.embeds[0].description, &board.embeds[0].description] {
+        assert!(
+            text.contains("\\*\\*Bold\\*\\* @\u{200B}everyone"),
+            "{text}"
+        );
+        assert!(
+            text.contains("<\u{200B}@\u{200B}123456789012345678\\>"),
+            "{text}"
+        );
+        assert!(text.contains("**ZeroWidth**"), "{text}");
+        assert!(
+            text.contains("**evil**") && !text.contains('\u{202E}'),
+            "{text}"
+        );
+    }
+    h.sim.assert_no_violations();
+}
+
+// ---- the database ----
+
+/// A full disk at run time: an answer that cannot be committed is not acknowledged as locked
+/// in — the player is told to click again — and what was committed stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_refuses_the_ack_and_loses_nothing_committed() {
+    let mount = tempfile::tempdir().unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=2m",
+            "tmpfs",
+            mount.path().to_str().unwrap(),
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (needs root); see docs/reliability.md");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.path().to_path_buf());
+    let h = common::start(Options {
+        db_dir: Some(mount.path().to_path_buf()),
+        live: LiveConfig {
+            seconds: 60,
+            ..Options::default().live
+        },
+        ..Options::default()
+    })
+    .await;
+    let q = start_quiz(&h, "two-questions").await;
+    h.clock.set(T0 + 1_000);
+    assert!(ack(&h, h.players[0], &q, 'B')
+        .await
+        .starts_with("Locked in"));
+    // Fill the disk.
+    let filler = mount.path().join("filler");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+        let small = vec![0u8; 512];
+        while f.write_all(&small).is_ok() {}
+        let _ = f.sync_all();
+    }
+    let mut refused = 0;
+    for p in &h.players[1..] {
+        let text = ack(&h, *p, &q, 'B').await;
+        assert!(!text.starts_with("Locked in") || refused == 0, "{text}");
+        if text.starts_with("⚠️ Your answer could not be saved") {
+            refused += 1;
+        }
+    }
+    assert!(
+        refused > 0,
+        "with the disk full, answers could not be committed"
+    );
+    std::fs::remove_file(&filler).unwrap();
+    let again = ack(&h, h.players[4], &q, 'B').await;
+    assert!(
+        again.starts_with("Locked in"),
+        "once there is room, clicking again works: {again}"
+    );
+    let db = rusqlite::Connection::open(&h.db_path).unwrap();
+    let stored: Vec<i64> = db
+        .prepare("SELECT user_id FROM answers ORDER BY answered_at")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        stored.first(),
+        Some(&(h.players[0] as i64)),
+        "the committed answer is still there"
+    );
+    assert!(stored.contains(&(h.players[4] as i64)));
+    h.bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn host_commands_are_checked_at_run_time_whatever_the_command_permissions() {
+    let h = common::start(Options::default()).await;
+    // A server admin opens /quiz to everyone in Integrations: the bot still checks.
+    h.sim.allow_command_for_everyone(h.guild, "quiz");
+    let member = h.players[0];
+    let reply = h
+        .run(
+            member,
+            "quiz start",
+            &[("quiz", "day-42-attention-mechanisms".into())],
+        )
+        .await;
+    assert_eq!(reply.content, "Only hosts can do that: you need the **Manage Server** permission or the **Quiz Host** role.");
+    assert!(h.sim.public_messages(h.channel).is_empty());
+}
