@@ -30,6 +30,8 @@ pub struct App {
     draining: std::sync::atomic::AtomicBool,
     /// Interactions already handled, so that one delivered twice is acted on once.
     seen: Mutex<Seen>,
+    /// Wakes and counts the study-group scheduler.
+    pub scheduler: crate::runtime::scheduler::Signal,
 }
 
 /// A bounded memory of interaction ids (oldest forgotten first).
@@ -55,6 +57,7 @@ impl App {
             replies: tokio::sync::Semaphore::new(MAX_REPLIES_IN_FLIGHT),
             draining: std::sync::atomic::AtomicBool::new(false),
             seen: Mutex::new(Seen::default()),
+            scheduler: Default::default(),
         })
     }
 

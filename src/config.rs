@@ -38,6 +38,7 @@ struct Raw {
     database: RawDatabase,
     quizzes: RawQuizzes,
     live: RawLive,
+    study: RawStudy,
     log: RawLog,
 }
 
@@ -75,6 +76,12 @@ struct RawLive {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+struct RawStudy {
+    due_hours: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 struct RawLog {
     filter: Option<String>,
 }
@@ -108,6 +115,25 @@ impl Default for LiveConfig {
     }
 }
 
+/// Study groups: assignments and schedules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudyConfig {
+    /// How long `/quiz assign` stays open when the host gives no due time.
+    pub due: Duration,
+    /// How often the scheduler looks for due assignments and schedules. Not in the file: a
+    /// second is cheap (two indexed reads) and tests make it shorter.
+    pub tick: Duration,
+}
+
+impl Default for StudyConfig {
+    fn default() -> Self {
+        StudyConfig {
+            due: Duration::from_secs(24 * 3600),
+            tick: Duration::from_secs(1),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `None` when no token was given (fine for `rehearse`, an error for `run`).
@@ -121,6 +147,7 @@ pub struct Config {
     pub database: PathBuf,
     pub quizzes_dir: PathBuf,
     pub live: LiveConfig,
+    pub study: StudyConfig,
     pub log_filter: String,
 }
 
@@ -245,6 +272,22 @@ impl Config {
                 60.0,
             )?,
         };
+        let study = StudyConfig {
+            due: secs(
+                "study.due_hours",
+                raw.study.due_hours.map(|h| h * 3600.0),
+                StudyConfig::default().due,
+                300.0,
+                30.0 * 24.0 * 3600.0,
+            )
+            .map_err(|_| {
+                invalid(
+                    "study.due_hours",
+                    "must be between 5 minutes (0.0833) and 720 hours (30 days)".into(),
+                )
+            })?,
+            ..StudyConfig::default()
+        };
         Ok(Config {
             token,
             api_proxy,
@@ -261,6 +304,7 @@ impl Config {
                 .or(raw.quizzes.dir)
                 .unwrap_or_else(|| PathBuf::from("quizzes")),
             live,
+            study,
             log_filter: env("RUST_LOG")
                 .or(raw.log.filter)
                 .unwrap_or_else(|| "info".to_string()),
@@ -366,6 +410,7 @@ mod example {
         let defaults =
             super::Config::load(Some(std::path::Path::new("/dev/null")), |_| None).unwrap();
         assert_eq!(c.live, defaults.live);
+        assert_eq!(c.study, defaults.study);
         assert_eq!(
             (c.database, c.quizzes_dir, c.host_role),
             (defaults.database, defaults.quizzes_dir, defaults.host_role)

@@ -107,6 +107,15 @@ impl Library {
         Ok((bundled, uploaded))
     }
 
+    /// Every quiz id a server can play (its uploads and the bundled ones), without repeats.
+    pub async fn ids(&self, guild: u64) -> Result<Vec<String>, StoreError> {
+        let (bundled, uploaded) = self.list(guild).await?;
+        let mut ids: Vec<String> = uploaded.into_iter().chain(bundled).map(|q| q.0).collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+
     /// Up to 25 (id, title) matching what was typed, for autocomplete.
     pub async fn search(&self, guild: u64, typed: &str) -> Vec<(String, String)> {
         let typed = typed.to_lowercase();

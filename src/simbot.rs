@@ -22,7 +22,22 @@ pub struct SimBot {
 }
 
 impl SimBot {
+    /// Runs a scheduler pass that sees the clock as it is now, and waits (up to 30 s) for it.
+    pub async fn tick(&self) -> anyhow::Result<()> {
+        let target = self.app.scheduler.kick();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while self.app.scheduler.done() < target {
+            if tokio::time::Instant::now() >= deadline {
+                anyhow::bail!("the scheduler did not run within 30 s");
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        Ok(())
+    }
+
     pub async fn shutdown(self) {
+        // Stops the scheduler (and refuses clicks) as `quizbot run` does on SIGTERM.
+        self.app.start_draining();
         self.shards.shutdown_all().await;
         let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
     }
@@ -43,6 +58,12 @@ pub fn config(
         database,
         quizzes_dir,
         live,
+        // The scheduler ticks at start-up and when kicked ([`SimBot::tick`]): tests move the
+        // clock, then ask for a pass.
+        study: crate::config::StudyConfig {
+            tick: Duration::from_secs(3600),
+            ..crate::config::StudyConfig::default()
+        },
         log_filter: "warn".into(),
     }
 }

@@ -106,6 +106,6 @@ async fn a_rejected_token_exits_1_and_the_right_one_connects_through_the_proxy()
         .iter()
         .filter_map(|c| c["name"].as_str().map(str::to_string))
         .collect();
-    assert_eq!(names, ["quiz", "leaderboard", "stats"]);
+    assert_eq!(names, ["quiz", "leaderboard", "stats", "review"]);
     sim.assert_no_violations();
 }

@@ -99,9 +99,15 @@ async fn totals_are_added_once_per_question_and_ranked() {
             .unwrap();
     }
     let boards = vec!["all".to_string(), "q:q".to_string()];
-    assert!(store.reveal(s, 0, 1, boards.clone(), 30_000).await.unwrap());
+    assert!(store
+        .reveal(s, 0, 1, boards.clone(), 30_000, None)
+        .await
+        .unwrap());
     assert!(
-        !store.reveal(s, 0, 1, boards.clone(), 31_000).await.unwrap(),
+        !store
+            .reveal(s, 0, 1, boards.clone(), 31_000, None)
+            .await
+            .unwrap(),
         "never twice"
     );
     let top = store.leaderboard(1, "all".into(), 10).await.unwrap();

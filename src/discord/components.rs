@@ -15,6 +15,7 @@ use crate::render::live::{my_results, MyAnswer, MyResultsInput};
 use crate::render::notices;
 use crate::render::view::MessageView;
 use crate::runtime::live;
+use crate::runtime::study::{self, Reply};
 
 /// The name a player goes by here, as the interaction carried it.
 pub fn display_name(member: Option<&serenity::Member>, user: &serenity::User) -> String {
@@ -60,42 +61,96 @@ pub async fn handle(
         return Ok(());
     }
     let (user, guild) = (click.user, click.guild);
-    let view = match click.custom_id.parse::<CustomId>() {
-        Err(_) => {
-            tracing::warn!(custom_id = %click.custom_id.chars().take(100).collect::<String>(), user, guild, "refused an unrecognised button");
-            notices::text("That button isn't one of mine (or it is from an old version); nothing was recorded.")
-        }
+    let reply = match click.custom_id.parse::<CustomId>() {
+        Ok(CustomId::Start { assignment }) => study::press_start(app, assignment, guild, user)
+            .await
+            .unwrap_or_else(|e| failed(&e, user)),
+        Ok(CustomId::RunAnswer {
+            run,
+            question,
+            choice,
+        }) => study::answer(
+            app,
+            run,
+            question as usize,
+            choice,
+            guild,
+            user,
+            &click.name,
+        )
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(run, user, error = %e, "run answer not stored");
+            Reply::New(notices::text(
+                "⚠️ Your answer could not be saved — please click again.",
+            ))
+        }),
+        Ok(CustomId::RunNext { run, .. }) => study::next(app, run, guild, user)
+            .await
+            .unwrap_or_else(|e| failed(&e, user)),
         Ok(CustomId::Answer {
             session,
             question,
             choice,
-        }) => match app.live.get(session) {
-            Some(h) if h.guild == guild => {
-                let answer = live::Click {
-                    user,
-                    name: &click.name,
-                    position: question as usize,
-                    choice,
-                    message: Some(click.message),
-                };
-                live::answer(app, &h, answer).await
-            }
-            Some(_) => foreign(session, user, guild),
-            None => match app.store.session(session).await? {
-                Some(row) if row.guild_id != guild => foreign(session, user, guild),
-                Some(_) => live::refusal_for_ended(),
-                None => {
-                    tracing::warn!(session, user, guild, "refused a click for an unknown quiz");
-                    notices::text("This quiz is no longer running; nothing was recorded.")
-                }
-            },
-        },
-        Ok(CustomId::MyResults { session }) => my_results_view(app, session, user, guild).await?,
+        }) => Reply::New(live_answer(app, &click, session, question, choice).await?),
+        Ok(CustomId::MyResults { session }) => {
+            Reply::New(my_results_view(app, session, user, guild).await?)
+        }
+        Err(_) => {
+            tracing::warn!(custom_id = %click.custom_id.chars().take(100).collect::<String>(), user, guild, "refused an unrecognised button");
+            Reply::New(notices::text("That button isn't one of mine (or it is from an old version); nothing was recorded."))
+        }
     };
     let _permit = app.replies.acquire().await?;
-    let response = CreateInteractionResponse::Message(convert::interaction_message(view, true));
+    let response = match reply {
+        Reply::New(view) => {
+            CreateInteractionResponse::Message(convert::interaction_message(view, true))
+        }
+        Reply::Update(view) => {
+            CreateInteractionResponse::UpdateMessage(convert::interaction_update(view))
+        }
+    };
     serenity::Builder::execute(response, &ctx.http, (click.id, &click.token)).await?;
     Ok(())
+}
+
+fn failed(e: &crate::store::StoreError, user: u64) -> Reply {
+    tracing::error!(user, error = %e, "click failed");
+    Reply::New(notices::text(
+        "Something went wrong on my side — it has been logged. Please try again.",
+    ))
+}
+
+/// An answer button of a live question.
+async fn live_answer(
+    app: &Arc<App>,
+    click: &Click,
+    session: i64,
+    question: u32,
+    choice: u8,
+) -> Result<MessageView, Error> {
+    let (user, guild) = (click.user, click.guild);
+    Ok(match app.live.get(session) {
+        Some(h) if h.guild == guild => {
+            let answer = live::Click {
+                user,
+                name: &click.name,
+                position: question as usize,
+                choice,
+                message: Some(click.message),
+            };
+            live::answer(app, &h, answer).await
+        }
+        Some(_) => foreign(session, user, guild),
+        None => match app.store.session(session).await? {
+            Some(row) if row.guild_id != guild => foreign(session, user, guild),
+            Some(_) => live::refusal_for_ended(),
+            None => {
+                tracing::warn!(session, user, guild, "refused a click for an unknown quiz");
+                notices::text("This quiz is no longer running; nothing was recorded.")
+            }
+        },
+    })
 }
 
 fn foreign(session: i64, user: u64, guild: u64) -> MessageView {

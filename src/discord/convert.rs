@@ -98,6 +98,17 @@ pub fn interaction_message(v: MessageView, ephemeral: bool) -> CreateInteraction
     m
 }
 
+/// The message a button is on, replaced by `v` (type 7): content, embeds and buttons are all
+/// sent, so nothing of the old message lingers.
+pub fn interaction_update(v: MessageView) -> CreateInteractionResponseMessage {
+    let v = checked(v);
+    CreateInteractionResponseMessage::new()
+        .content(v.content.clone())
+        .embeds(v.embeds.iter().map(embed).collect())
+        .components(rows(&v))
+        .allowed_mentions(CreateAllowedMentions::new())
+}
+
 pub fn reply(v: MessageView, ephemeral: bool) -> poise::CreateReply {
     let v = checked(v);
     let mut r = poise::CreateReply::default()

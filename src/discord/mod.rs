@@ -90,11 +90,14 @@ pub async fn client(
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), dev_guild = ?setup_app.config.dev_guild, "connected; commands registered");
                 // Quizzes that were running when the bot stopped go on.
                 let outbox: Arc<dyn crate::runtime::outbox::Outbox> = Arc::new(outbox::DiscordOutbox { http: Arc::clone(&ctx.http) });
-                match crate::runtime::recover::recover(&setup_app, outbox).await {
+                match crate::runtime::recover::recover(&setup_app, Arc::clone(&outbox)).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(quizzes = n, "resumed live quizzes after a restart"),
                     Err(e) => tracing::error!(error = %e, "cannot resume the quizzes that were running"),
                 }
+                // Assignments and schedules: its first tick catches up on what fell due while
+                // the bot was down.
+                crate::runtime::scheduler::spawn(Arc::clone(&setup_app), outbox);
                 Ok(setup_app)
             })
         })

@@ -109,6 +109,20 @@ pub struct Hardest {
     pub answered: u64,
 }
 
+/// A random order for `/quiz start shuffle:true` (xorshift seeded by the clock: no need for
+/// anything stronger to mix up quiz questions).
+pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut x = seed | 1;
+    for i in (1..n).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        order.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    order
+}
+
 pub struct LiveSession {
     pub id: i64,
     pub quiz: Arc<Quiz>,
@@ -438,6 +452,14 @@ impl LiveSession {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shuffle_is_a_permutation() {
+        let mut order = shuffled(10, 12345);
+        assert_ne!(order, (0..10).collect::<Vec<_>>());
+        order.sort();
+        assert_eq!(order, (0..10).collect::<Vec<_>>());
+    }
     use crate::game::scoring::Scoring;
     use crate::quiz::{Question, Quiz};
 

@@ -1,4 +1,8 @@
-//! The game, free of Discord, tokio and SQLite: scoring and the live-quiz state machine.
+//! The game, free of Discord, tokio and SQLite: scoring, the live-quiz state machine, self-paced
+//! runs, daily schedules and the times people type.
 
 pub mod live;
+pub mod run;
+pub mod schedule;
 pub mod scoring;
+pub mod when;

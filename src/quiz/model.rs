@@ -67,6 +67,28 @@ impl Question {
     pub fn correct_option(&self) -> &str {
         &self.options[self.answer]
     }
+
+    /// A stable name for the question's content (prompt, options, answer): the same question
+    /// in a re-uploaded file keeps its key, an edited one gets a new one. `/review` tracks
+    /// mistakes by it. FNV-1a, 64 bits, as 16 hex digits.
+    pub fn key(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for &b in bytes {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            // A separator no text contains, so ("ab", "c") and ("a", "bc") differ.
+            h ^= 0xff;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        };
+        feed(self.prompt.as_bytes());
+        for o in &self.options {
+            feed(o.as_bytes());
+        }
+        feed(&(self.answer as u64).to_le_bytes());
+        format!("{h:016x}")
+    }
 }
 
 /// The letter shown for option `index`: A, B, C, …
@@ -91,3 +113,33 @@ pub const MAX_OPTIONS: usize = 10;
 pub const MAX_QUESTIONS: usize = 200;
 /// Quiz files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(prompt: &str, options: &[&str], answer: usize) -> Question {
+        Question {
+            number: 1,
+            line: 1,
+            prompt: prompt.into(),
+            options: options.iter().map(|o| o.to_string()).collect(),
+            answer,
+            explanation: String::new(),
+            seconds: None,
+        }
+    }
+
+    #[test]
+    fn a_question_key_follows_its_content_not_its_place() {
+        let a = q("Which layer?", &["Link", "Network"], 1);
+        let mut moved = a.clone();
+        moved.number = 7;
+        moved.line = 90;
+        moved.explanation = "edited explanation".into();
+        assert_eq!(a.key(), moved.key());
+        assert_eq!(a.key().len(), 16);
+        assert_ne!(a.key(), q("Which layer?", &["Link", "Network"], 0).key());
+        assert_ne!(q("ab", &["c", "d"], 0).key(), q("a", &["bc", "d"], 0).key());
+    }
+}

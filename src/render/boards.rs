@@ -2,7 +2,7 @@
 
 use super::text::{display_name, thousands, truncate};
 use super::view::{color, EmbedView, MessageView};
-use crate::store::BoardRow;
+use crate::store::{BoardRow, MemberStats};
 
 fn accuracy(correct: u64, answered: u64) -> String {
     (correct * 100)
@@ -53,29 +53,38 @@ pub fn leaderboard(
     })
 }
 
-/// A player's all-time numbers in this server.
-pub fn stats(
-    name: &str,
-    row: Option<(usize, &BoardRow)>,
-    last_days: &[(String, u64, u64)],
-) -> MessageView {
-    let description = match row {
-        None => "No answers yet. Join a quiz to get on the board!".to_string(),
-        Some((rank, r)) => {
-            let mut d = format!(
-                "**Points:** {} (rank #{rank})\n**Answered:** {}\n**Correct:** {}\n**Accuracy:** {}\n**Best streak:** {}\n**Quizzes completed:** {}",
-                thousands(r.points),
-                thousands(r.answered),
-                thousands(r.correct),
-                accuracy(r.correct, r.answered),
-                r.best_streak,
-                thousands(r.quizzes),
+/// A member's numbers in this server: live quizzes, assignments and practice, all time, and
+/// their last seven days.
+pub fn stats(name: &str, s: Option<&MemberStats>) -> MessageView {
+    let description = match s {
+        None => {
+            "No answers yet. Join a quiz, take an assignment or `/quiz practice` to get started!"
+                .to_string()
+        }
+        Some(s) => {
+            let rank = s.rank.map_or_else(
+                || "not on the leaderboard yet".to_string(),
+                |r| format!("rank #{r}"),
             );
-            if !last_days.is_empty() {
-                d.push_str("\n\n**Last 7 days**");
-                for (day, answered, correct) in last_days {
-                    d.push_str(&format!("\n`{day}` {correct}/{answered} correct"));
-                }
+            let mut d = format!(
+                "**Points:** {} ({rank})\n**Answered:** {}\n**Correct:** {}\n**Accuracy:** {}\n**Best streak:** {}\n**Quizzes completed:** {}",
+                thousands(s.points),
+                thousands(s.answered),
+                thousands(s.correct),
+                accuracy(s.correct, s.answered),
+                s.best_streak,
+                thousands(s.quizzes),
+            );
+            d.push_str("\n\n**Last 7 days**");
+            if s.last_days.is_empty() {
+                d.push_str("\nNo answers this week.");
+            }
+            for (day, answered, correct) in &s.last_days {
+                d.push_str(&format!(
+                    "\n`{day}` {}/{} correct",
+                    thousands(*correct),
+                    thousands(*answered)
+                ));
             }
             d
         }
@@ -83,6 +92,7 @@ pub fn stats(
     MessageView::embed(EmbedView {
         title: truncate(&format!("📊 Stats — {}", display_name(name)), 256),
         description,
+        footer: "Live quizzes, assignments and practice (practice does not score points).".into(),
         color: Some(color::NOTICE),
         ..EmbedView::default()
     })

@@ -16,6 +16,12 @@ pub enum CustomId {
     },
     /// `r:<session>`: "My results" after a live quiz.
     MyResults { session: i64 },
+    /// `a:<assignment>`: Start (or resume) an assignment privately.
+    Start { assignment: i64 },
+    /// `p:<run>:<question>:<choice>`: answer a question of a private run.
+    RunAnswer { run: i64, question: u32, choice: u8 },
+    /// `n:<run>:<question>`: show the run's next question (its position).
+    RunNext { run: i64, question: u32 },
 }
 
 impl fmt::Display for CustomId {
@@ -27,6 +33,13 @@ impl fmt::Display for CustomId {
                 choice,
             } => write!(f, "q:{session}:{question}:{choice}"),
             CustomId::MyResults { session } => write!(f, "r:{session}"),
+            CustomId::Start { assignment } => write!(f, "a:{assignment}"),
+            CustomId::RunAnswer {
+                run,
+                question,
+                choice,
+            } => write!(f, "p:{run}:{question}:{choice}"),
+            CustomId::RunNext { run, question } => write!(f, "n:{run}:{question}"),
         }
     }
 }
@@ -64,14 +77,30 @@ impl FromStr for CustomId {
             ["r", session] => CustomId::MyResults {
                 session: number(session)?,
             },
+            ["a", assignment] => CustomId::Start {
+                assignment: number(assignment)?,
+            },
+            ["p", run, question, choice] => CustomId::RunAnswer {
+                run: number(run)?,
+                question: number(question)?,
+                choice: number(choice)?,
+            },
+            ["n", run, question] => CustomId::RunNext {
+                run: number(run)?,
+                question: number(question)?,
+            },
             _ => return Err(BadCustomId),
         };
-        match id {
-            CustomId::Answer { session, .. } | CustomId::MyResults { session } if session <= 0 => {
-                Err(BadCustomId)
-            }
-            _ => Ok(id),
+        // Row ids start at 1.
+        let row = match id {
+            CustomId::Answer { session, .. } | CustomId::MyResults { session } => session,
+            CustomId::Start { assignment } => assignment,
+            CustomId::RunAnswer { run, .. } | CustomId::RunNext { run, .. } => run,
+        };
+        if row <= 0 {
+            return Err(BadCustomId);
         }
+        Ok(id)
     }
 }
 
@@ -88,6 +117,16 @@ mod tests {
                 choice: 1,
             },
             CustomId::MyResults { session: i64::MAX },
+            CustomId::Start { assignment: 9 },
+            CustomId::RunAnswer {
+                run: 12,
+                question: 0,
+                choice: 3,
+            },
+            CustomId::RunNext {
+                run: 12,
+                question: 4,
+            },
         ] {
             assert_eq!(id.to_string().parse::<CustomId>(), Ok(id));
         }
@@ -109,6 +148,12 @@ mod tests {
             "x:1",
             "r:99999999999999999999",
             &"q:1:2:3".repeat(20),
+            "a:0",
+            "a:1:2",
+            "p:1:2",
+            "p:0:1:1",
+            "n:1",
+            "n:1:x",
         ] {
             assert_eq!(bad.parse::<CustomId>(), Err(BadCustomId), "{bad:?}");
         }

@@ -8,5 +8,6 @@ pub mod limits;
 pub mod live;
 pub mod notices;
 pub mod question;
+pub mod study;
 pub mod text;
 pub mod view;

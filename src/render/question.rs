@@ -95,7 +95,7 @@ fn title(card: &Card<'_>) -> String {
 }
 
 /// The prompt and every option in full; on a reveal the correct option is marked.
-fn body(q: &Question, correct: Option<usize>) -> String {
+pub(crate) fn body(q: &Question, correct: Option<usize>) -> String {
     let mut out = String::with_capacity(q.prompt.len() + 64 * q.options.len());
     out.push_str(&q.prompt);
     out.push('\n');

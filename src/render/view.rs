@@ -77,6 +77,8 @@ impl MessageView {
 pub mod color {
     pub const QUESTION: u32 = 0x5865F2;
     pub const REVEAL: u32 = 0x57F287;
+    /// A wrong answer in a private run.
+    pub const WRONG: u32 = 0xED4245;
     pub const RESULTS: u32 = 0xFEE75C;
     pub const NOTICE: u32 = 0x99AAB5;
 }

@@ -13,12 +13,16 @@ use tracing::Instrument;
 
 use super::outbox::Outbox;
 use crate::app::App;
-use crate::game::live::{LiveSession, Opened, Phase, Refusal};
+use crate::game::live::{shuffled, LiveSession, Opened, Phase, Refusal, Settings};
+use crate::game::scoring::{Rules, Scoring};
+use crate::quiz::Quiz;
 use crate::render::live::{self as live_view, ResultsInput};
 use crate::render::notices;
 use crate::render::question::{self as card, Card, RevealStats};
 use crate::render::view::MessageView;
-use crate::store::{keys_for, AnswerRow, ScoreRow, SessionState, StoreError};
+use crate::store::{
+    keys_for, AnswerRow, NewSession, RevealedQuestion, ScoreRow, SessionState, StoreError,
+};
 
 /// What the host can ask of a running quiz.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +81,96 @@ pub struct Start {
     /// Restart recovery: the open question's position, its message, and its timing.
     pub resume: Option<(usize, Option<u64>, Opened)>,
     pub host_notice: Option<HostNotice>,
+}
+
+/// A live quiz to begin, from `/quiz start` or a schedule; `None` settings take the
+/// configured defaults.
+pub struct Launch {
+    pub guild: u64,
+    pub channel: u64,
+    pub host: u64,
+    pub quiz: Arc<Quiz>,
+    pub seconds: Option<u32>,
+    pub scoring: Option<Scoring>,
+    pub shuffle: bool,
+    pub host_notice: Option<HostNotice>,
+}
+
+/// A live quiz recorded and ready: post its intro, then [`Prepared::go`].
+pub struct Prepared {
+    pub session: i64,
+    pub intro: MessageView,
+    start: Start,
+}
+
+/// Records a new live quiz in its channel ([`StoreError::ChannelBusy`] if one runs there).
+pub async fn prepare(app: &App, l: Launch) -> Result<Prepared, StoreError> {
+    if app.live.in_channel(l.channel).is_some() {
+        return Err(StoreError::ChannelBusy);
+    }
+    let cfg = &app.config.live;
+    let seconds = l.seconds.unwrap_or(cfg.seconds);
+    let scoring = l.scoring.unwrap_or(cfg.scoring);
+    let now = app.now();
+    let n = l.quiz.questions.len();
+    let order = if l.shuffle {
+        shuffled(n, now as u64 ^ l.channel)
+    } else {
+        (0..n).collect()
+    };
+    let settings = Settings {
+        seconds,
+        rules: Rules {
+            scoring,
+            streak_bonus: cfg.streak_bonus,
+        },
+        allow_change: cfg.allow_answer_change,
+    };
+    let session = app
+        .store
+        .create_session(NewSession {
+            guild_id: l.guild,
+            channel_id: l.channel,
+            host_id: l.host,
+            quiz_id: l.quiz.id.clone(),
+            quiz_json: serde_json::to_string(&*l.quiz)
+                .map_err(|e| StoreError::Sqlite(e.to_string()))?,
+            order: order.clone(),
+            scoring,
+            streak_bonus: settings.rules.streak_bonus,
+            allow_change: settings.allow_change,
+            seconds,
+            started_at: now,
+        })
+        .await?;
+    let first_at = now + cfg.start_delay.as_millis() as i64;
+    let intro = live_view::intro(&l.quiz, order.len(), seconds, scoring, first_at);
+    tracing::info!(session, quiz = %l.quiz.id, guild = l.guild, channel = l.channel, "live quiz started");
+    Ok(Prepared {
+        session,
+        intro,
+        start: Start {
+            session: LiveSession::new(session, Arc::clone(&l.quiz), order, settings),
+            guild: l.guild,
+            channel: l.channel,
+            quiz_id: l.quiz.id.clone(),
+            delay: cfg.start_delay,
+            resume: None,
+            host_notice: l.host_notice,
+        },
+    })
+}
+
+impl Prepared {
+    /// Starts the quiz's task (after the intro is out, so that it comes first).
+    pub fn go(self, app: Arc<App>, outbox: Arc<dyn Outbox>) -> Option<Arc<LiveHandle>> {
+        let session = self.session;
+        let started = spawn(app, outbox, self.start);
+        if started.is_none() {
+            tracing::warn!(session, "a second quiz raced into the channel");
+        }
+        started
+    }
 }
 
 /// Registers the quiz and starts its task. Returns `None` when the channel already has one.
@@ -352,10 +446,16 @@ async fn reveal(app: &App, h: &LiveHandle, outbox: &dyn Outbox) {
                     fastest: r.fastest.as_ref().map(|(_, name, ms)| (name.clone(), *ms)),
                 },
             );
-            Some((r.position, view))
+            // Wrong answers become mistakes to review, right ones clear them.
+            let asked = RevealedQuestion {
+                quiz_id: h.quiz_id.clone(),
+                quiz_title: s.quiz.title.clone(),
+                question: question.clone(),
+            };
+            Some((r.position, view, asked))
         })
     };
-    let Some((position, view)) = revealed else {
+    let Some((position, view, asked)) = revealed else {
         return;
     };
     if let Some(message) = h.message_at(position) {
@@ -377,6 +477,7 @@ async fn reveal(app: &App, h: &LiveHandle, outbox: &dyn Outbox) {
             h.guild,
             keys_for(now, tz, &h.quiz_id),
             now,
+            Some(asked),
         )
         .await
     {

@@ -5,6 +5,7 @@
 use chrono::{Datelike, TimeZone};
 use rusqlite::{params, OptionalExtension};
 
+use super::mistakes::{self, RevealedQuestion};
 use super::{Store, StoreError};
 
 /// Which leaderboard.
@@ -69,6 +70,37 @@ pub fn quiz_key(quiz_id: &str) -> String {
     format!("q:{quiz_id}")
 }
 
+/// Where practice answers count: not on any leaderboard, only in `/stats` (all time and the
+/// day, given as its board key `d:2026-12-01`).
+pub fn practice_keys(day: &str) -> Vec<String> {
+    vec!["p:all".to_string(), format!("p:{day}")]
+}
+
+/// One board's line of a member, as `/stats` reads it.
+struct StatsLine {
+    name: String,
+    answered: u64,
+    correct: u64,
+    best_streak: u32,
+    quizzes: u64,
+}
+
+/// A member's numbers for `/stats`: live quizzes and assignments (the `all` board) plus
+/// practice (`p:all`), and the same per day for the last seven days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberStats {
+    pub name: String,
+    /// Leaderboard points and rank (all time); practice does not score.
+    pub points: u64,
+    pub rank: Option<usize>,
+    pub answered: u64,
+    pub correct: u64,
+    pub best_streak: u32,
+    pub quizzes: u64,
+    /// (day as `YYYY-MM-DD`, answered, correct), oldest first, days with answers only.
+    pub last_days: Vec<(String, u64, u64)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardRow {
     pub user_id: u64,
@@ -104,6 +136,7 @@ impl Store {
         guild_id: u64,
         boards: Vec<String>,
         now: i64,
+        question: Option<RevealedQuestion>,
     ) -> Result<bool, StoreError> {
         self.write(move |conn| {
             let marked = conn
@@ -124,6 +157,9 @@ impl Store {
             )?;
             for b in &boards {
                 add.execute(params![guild_id as i64, b, session, position as i64])?;
+            }
+            if let Some(q) = &question {
+                mistakes::from_live_answers(conn, guild_id, session, position, q)?;
             }
             Ok(true)
         })
@@ -179,6 +215,101 @@ impl Store {
                     |r| r.get(0),
                 )?;
             Ok(Some((ahead as usize + 1, mine)))
+        })
+        .await
+    }
+
+    /// `/stats` for a member: everything but review, all time and over the last seven days
+    /// (the server's days, ending with today).
+    pub async fn member_stats(
+        &self,
+        guild_id: u64,
+        user: u64,
+        now: i64,
+        tz: chrono_tz::Tz,
+    ) -> Result<Option<MemberStats>, StoreError> {
+        // Calendar days in the server's timezone (not 24-hour steps: some days are 23 or 25 h).
+        let today = tz
+            .timestamp_millis_opt(now)
+            .single()
+            .map_or_else(chrono::NaiveDate::default, |t| t.date_naive());
+        let days: Vec<String> = (0..7)
+            .rev()
+            .map(|back| {
+                format!(
+                    "d:{}",
+                    (today - chrono::Duration::days(back)).format("%Y-%m-%d")
+                )
+            })
+            .collect();
+        let ranked = self.board_entry(guild_id, "all".into(), user).await?;
+        self.read(move |conn| {
+            let mut one = conn.prepare_cached(
+                "SELECT COALESCE(p.name, ''), b.answered, b.correct, b.best_streak, b.quizzes
+                 FROM board_totals b LEFT JOIN players p ON p.guild_id = b.guild_id AND p.user_id = b.user_id
+                 WHERE b.guild_id = ?1 AND b.board = ?2 AND b.user_id = ?3",
+            )?;
+            let mut read = |board: &str| -> rusqlite::Result<Option<StatsLine>> {
+                one.query_row(params![guild_id as i64, board, user as i64], |r| {
+                    Ok(StatsLine {
+                        name: r.get(0)?,
+                        answered: r.get::<_, i64>(1)? as u64,
+                        correct: r.get::<_, i64>(2)? as u64,
+                        best_streak: r.get(3)?,
+                        quizzes: r.get::<_, i64>(4)? as u64,
+                    })
+                })
+                .optional()
+            };
+            let (live, practice) = (read("all")?, read("p:all")?);
+            if live.is_none() && practice.is_none() {
+                return Ok(None);
+            }
+            let mut stats = MemberStats::default();
+            for line in live.into_iter().chain(practice) {
+                if stats.name.is_empty() {
+                    stats.name = line.name;
+                }
+                stats.answered += line.answered;
+                stats.correct += line.correct;
+                stats.best_streak = stats.best_streak.max(line.best_streak);
+                stats.quizzes += line.quizzes;
+            }
+            if let Some((rank, row)) = &ranked {
+                stats.rank = Some(*rank);
+                stats.points = row.points;
+            }
+            for day in &days {
+                let (a, b) = (read(day)?, read(&format!("p:{day}"))?);
+                let (answered, correct) = a
+                    .into_iter()
+                    .chain(b)
+                    .fold((0, 0), |(x, y), r| (x + r.answered, y + r.correct));
+                if answered > 0 {
+                    stats
+                        .last_days
+                        .push((day.trim_start_matches("d:").to_string(), answered, correct));
+                }
+            }
+            Ok(Some(stats))
+        })
+        .await
+    }
+
+    /// Sets the server's timezone (an IANA name, already validated).
+    pub async fn set_guild_timezone(
+        &self,
+        guild_id: u64,
+        tz: chrono_tz::Tz,
+    ) -> Result<(), StoreError> {
+        let name = tz.name().to_string();
+        self.write(move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO guild_settings (guild_id, timezone) VALUES (?1, ?2)
+                 ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone",
+            )?
+            .execute(params![guild_id as i64, name])?;
+            Ok(())
         })
         .await
     }

@@ -106,6 +106,103 @@ pub const MIGRATIONS: &[&str] = &[
         timezone TEXT NOT NULL DEFAULT 'UTC'
     );
     "#,
+    // 2: study groups — assignments, self-paced runs (assignment, practice, review), mistakes
+    // to review, daily schedules and what they posted.
+    r#"
+    CREATE TABLE assignments (
+        id                 INTEGER PRIMARY KEY,
+        guild_id           INTEGER NOT NULL,
+        channel_id         INTEGER NOT NULL,
+        host_id            INTEGER NOT NULL,
+        quiz_id            TEXT    NOT NULL,
+        -- The quiz as assigned: a later upload never changes a running assignment.
+        quiz_json          TEXT    NOT NULL,
+        created_at         INTEGER NOT NULL,
+        due_at             INTEGER NOT NULL,
+        message_id         INTEGER,
+        schedule_id        INTEGER,
+        state              TEXT    NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
+        results_message_id INTEGER,
+        -- Tries at posting the results after closing: retried (a few times) until one lands.
+        results_attempts   INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX assignments_open_by_due ON assignments (due_at) WHERE state = 'open';
+
+    CREATE TABLE runs (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT    NOT NULL CHECK (kind IN ('assignment', 'practice', 'review')),
+        guild_id      INTEGER NOT NULL,
+        user_id       INTEGER NOT NULL,
+        assignment_id INTEGER REFERENCES assignments (id),
+        quiz_id       TEXT    NOT NULL,
+        -- Practice and review: what is played (a review's questions come from several quizzes).
+        -- Assignment runs play their assignment's quiz.
+        quiz_json     TEXT,
+        -- Review: the mistake each position re-takes, as [[quiz id, question key], ...].
+        review_keys   TEXT,
+        questions     INTEGER NOT NULL,
+        answered      INTEGER NOT NULL DEFAULT 0,
+        correct       INTEGER NOT NULL DEFAULT 0,
+        streak        INTEGER NOT NULL DEFAULT 0,
+        best_streak   INTEGER NOT NULL DEFAULT 0,
+        started_at    INTEGER NOT NULL,
+        finished_at   INTEGER
+    );
+    -- One run per member per assignment, enforced by the database itself.
+    CREATE UNIQUE INDEX runs_one_per_member_per_assignment ON runs (assignment_id, user_id)
+        WHERE assignment_id IS NOT NULL;
+    CREATE INDEX runs_of_member ON runs (guild_id, user_id, kind, quiz_id);
+
+    CREATE TABLE run_answers (
+        run_id      INTEGER NOT NULL REFERENCES runs (id),
+        position    INTEGER NOT NULL,
+        choice      INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        answered_at INTEGER NOT NULL,
+        PRIMARY KEY (run_id, position)
+    ) WITHOUT ROWID;
+
+    -- Questions a member answered wrong (live, assignment or practice) and has not answered
+    -- right since: what /review offers. The question is kept as it was asked.
+    CREATE TABLE mistakes (
+        guild_id      INTEGER NOT NULL,
+        user_id       INTEGER NOT NULL,
+        quiz_id       TEXT    NOT NULL,
+        question_key  TEXT    NOT NULL,
+        quiz_title    TEXT    NOT NULL,
+        question_json TEXT    NOT NULL,
+        wrong_at      INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, user_id, quiz_id, question_key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE schedules (
+        id          INTEGER PRIMARY KEY,
+        guild_id    INTEGER NOT NULL,
+        channel_id  INTEGER NOT NULL,
+        host_id     INTEGER NOT NULL,
+        -- A quiz id, or a glob over quiz ids (a series such as `day-*`).
+        target      TEXT    NOT NULL,
+        local_time  TEXT    NOT NULL,
+        timezone    TEXT    NOT NULL,
+        mode        TEXT    NOT NULL CHECK (mode IN ('assignment', 'live')),
+        due_minutes INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        removed_at  INTEGER
+    );
+
+    -- Each occurrence of a schedule, claimed before anything is posted: the primary key makes
+    -- a second post of the same occurrence impossible, even across a crash.
+    CREATE TABLE schedule_runs (
+        schedule_id   INTEGER NOT NULL REFERENCES schedules (id),
+        occurrence_at INTEGER NOT NULL,
+        guild_id      INTEGER NOT NULL,
+        quiz_id       TEXT,
+        claimed_at    INTEGER NOT NULL,
+        outcome       TEXT    NOT NULL,
+        PRIMARY KEY (schedule_id, occurrence_at)
+    ) WITHOUT ROWID;
+    CREATE INDEX schedule_runs_by_guild_quiz ON schedule_runs (guild_id, quiz_id);
+    "#,
 ];
 
 /// The schema version of a database.

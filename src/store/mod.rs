@@ -4,9 +4,13 @@
 //! beside this one, as `impl Store` blocks of typed async methods.
 
 mod answers;
+mod assignments;
 mod boards;
 pub mod migrations;
+mod mistakes;
 mod quizzes;
+mod runs;
+mod schedules;
 mod sessions;
 mod writer;
 
@@ -19,8 +23,12 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{mpsc, oneshot};
 
 pub use answers::AnswerRow;
-pub use boards::{keys_for, quiz_key, Board, BoardRow};
+pub use assignments::{AssignmentResults, AssignmentRow, Finisher, NewAssignment};
+pub use boards::{keys_for, practice_keys, quiz_key, Board, BoardRow, MemberStats};
+pub use mistakes::{Mistake, RevealedQuestion, ReviewItem};
 pub use quizzes::GuildQuiz;
+pub use runs::{AssignmentStart, RunAnswer, RunAnswerOutcome, RunRow};
+pub use schedules::{Claim, NewSchedule, ScheduleMode, ScheduleRow};
 pub use sessions::{NewSession, PostedQuestion, ScoreRow, SessionRow, SessionState};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

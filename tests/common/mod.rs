@@ -124,6 +124,59 @@ pub async fn start(opts: Options) -> Harness {
 }
 
 impl Harness {
+    /// Stops the bot and starts a fresh one on the same database and simulator (the same
+    /// clock), as after a restart; waits until it is connected.
+    pub async fn restart(self) -> Harness {
+        let Harness {
+            sim, bot, clock, ..
+        } = &self;
+        let config = bot.app.config.clone();
+        let (identified, _) = sim.gateway_sessions();
+        let clock = clock.clone();
+        let Harness {
+            sim,
+            bot,
+            guild,
+            channel,
+            channels,
+            host,
+            players,
+            names,
+            dir,
+            db_path,
+            other,
+            ..
+        } = self;
+        bot.shutdown().await;
+        let bot = simbot::start(&sim, config, Arc::new(clock.clone()))
+            .await
+            .expect("the bot connects again");
+        sim.wait_until(WAIT, "the new bot to connect", |s| {
+            (s.gateway_sessions().0 > identified && s.bot_connected()).then_some(())
+        })
+        .await
+        .expect("the bot reconnects");
+        Harness {
+            sim,
+            bot,
+            clock,
+            guild,
+            channel,
+            channels,
+            host,
+            players,
+            names,
+            dir,
+            db_path,
+            other,
+        }
+    }
+
+    /// A scheduler pass that sees the clock as it is now.
+    pub async fn tick(&self) {
+        self.bot.tick().await.expect("a scheduler pass");
+    }
+
     /// Runs a command as `user` and returns the bot's first reply (waiting out a deferral).
     pub async fn run(&self, user: u64, name: &str, args: &[(&str, discord_sim::Arg)]) -> Message {
         self.run_in(self.channel, user, name, args).await

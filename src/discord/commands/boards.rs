@@ -60,7 +60,7 @@ pub async fn leaderboard(
     Ok(())
 }
 
-/// Answered, correct, accuracy, best streak and quizzes completed
+/// Answered, correct, accuracy, best streak, quizzes completed and the last 7 days
 #[poise::command(slash_command, guild_only)]
 pub async fn stats(
     ctx: Context<'_>,
@@ -69,13 +69,14 @@ pub async fn stats(
     let app = ctx.data();
     let guild = ctx.guild_id().map_or(0, |g| g.get());
     let target = user.unwrap_or_else(|| ctx.author().clone());
-    let entry = app
+    let tz = app.store.guild_timezone(guild).await?;
+    let stats = app
         .store
-        .board_entry(guild, "all".into(), target.id.get())
+        .member_stats(guild, target.id.get(), app.now(), tz)
         .await?;
-    let name = entry
+    let name = stats
         .as_ref()
-        .map(|(_, r)| r.name.clone())
+        .map(|s| s.name.clone())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| {
             target
@@ -83,7 +84,7 @@ pub async fn stats(
                 .clone()
                 .unwrap_or_else(|| target.name.clone())
         });
-    let view = boards::stats(&name, entry.as_ref().map(|(r, row)| (*r, row)), &[]);
+    let view = boards::stats(&name, stats.as_ref());
     ctx.send(convert::reply(view, false)).await?;
     Ok(())
 }

@@ -3,9 +3,15 @@
 
 pub mod boards;
 pub mod quiz;
+pub mod study;
 
 use super::{Data, Error};
 
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![quiz::quiz(), boards::leaderboard(), boards::stats()]
+    vec![
+        quiz::quiz(),
+        boards::leaderboard(),
+        boards::stats(),
+        study::review(),
+    ]
 }

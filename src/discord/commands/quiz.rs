@@ -1,4 +1,4 @@
-//! `/quiz start|next|stop|list|upload`.
+//! `/quiz start|next|stop|list|upload`; the study-group subcommands are in `study.rs`.
 
 use std::sync::Arc;
 
@@ -6,19 +6,28 @@ use poise::serenity_prelude as serenity;
 
 use crate::discord::outbox::DiscordOutbox;
 use crate::discord::{convert, host, Context, Error};
-use crate::game::live::{LiveSession, Settings};
-use crate::game::scoring::{Rules, Scoring};
+use crate::game::scoring::Scoring;
 use crate::library::UploadError;
 use crate::quiz::model::MAX_FILE_BYTES;
-use crate::render::{live as live_view, notices, text::truncate};
-use crate::runtime::live::{self as live, HostCommand, Start};
-use crate::store::{NewSession, StoreError};
+use crate::render::{notices, text::truncate};
+use crate::runtime::live::{self as live, HostCommand, Launch};
+use crate::store::StoreError;
 
-/// Live quizzes: start, next, stop, list, upload
+/// Quizzes: live (start, next, stop), self-paced (assign, practice), schedules, uploads
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("start", "next", "stop", "list", "upload"),
+    subcommands(
+        "start",
+        "next",
+        "stop",
+        "list",
+        "upload",
+        "super::study::assign",
+        "super::study::practice",
+        "super::study::schedule",
+        "super::study::timezone"
+    ),
     subcommand_required
 )]
 pub async fn quiz(_ctx: Context<'_>) -> Result<(), Error> {
@@ -46,14 +55,14 @@ fn ids(ctx: Context<'_>) -> (u64, u64, u64) {
     )
 }
 
-async fn is_host(ctx: Context<'_>) -> bool {
+pub async fn is_host(ctx: Context<'_>) -> bool {
     let (guild, _, _) = ids(ctx);
     let member = ctx.author_member().await;
     host::is_host(ctx.data(), guild, member.as_deref())
 }
 
 /// The permissions the bot lacks in this channel to run a quiz, named as in Discord's UI.
-fn missing_permissions(ctx: Context<'_>) -> Vec<&'static str> {
+pub fn missing_permissions(ctx: Context<'_>) -> Vec<&'static str> {
     let poise::Context::Application(actx) = ctx else {
         return Vec::new();
     };
@@ -89,20 +98,6 @@ pub async fn autocomplete_quiz(
         })
         .collect();
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
-}
-
-/// A random order for `/quiz start shuffle:true` (xorshift seeded by the clock: no need for
-/// anything stronger to mix up quiz questions).
-fn shuffled(n: usize, seed: u64) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut x = seed | 1;
-    for i in (1..n).rev() {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        order.swap(i, (x % (i as u64 + 1)) as usize);
-    }
-    order
 }
 
 /// Start a live quiz in this channel
@@ -153,45 +148,30 @@ pub async fn start(
         )
         .await;
     }
-    let live_cfg = &app.config.live;
-    let seconds = seconds.unwrap_or(live_cfg.seconds);
-    let scoring = match scoring {
-        Some(ScoringChoice::Speed) => Scoring::Speed,
-        Some(ScoringChoice::Correct) => Scoring::Correct,
-        None => live_cfg.scoring,
-    };
+    // The host's own interaction stays usable for 15 minutes: a private line if the quiz fails.
     let now = app.now();
-    let order = if shuffle.unwrap_or(false) {
-        shuffled(q.questions.len(), now as u64 ^ channel)
-    } else {
-        (0..q.questions.len()).collect()
+    let host_notice = match ctx {
+        poise::Context::Application(actx) => Some(live::HostNotice {
+            token: actx.interaction.token.clone(),
+            expires_at: now + 14 * 60 * 1000,
+        }),
+        poise::Context::Prefix(_) => None,
     };
-    let settings = Settings {
+    let launch = Launch {
+        guild,
+        channel,
+        host: user,
+        quiz: q,
         seconds,
-        rules: Rules {
-            scoring,
-            streak_bonus: live_cfg.streak_bonus,
-        },
-        allow_change: live_cfg.allow_answer_change,
+        scoring: scoring.map(|s| match s {
+            ScoringChoice::Speed => Scoring::Speed,
+            ScoringChoice::Correct => Scoring::Correct,
+        }),
+        shuffle: shuffle.unwrap_or(false),
+        host_notice,
     };
-    let created = app
-        .store
-        .create_session(NewSession {
-            guild_id: guild,
-            channel_id: channel,
-            host_id: user,
-            quiz_id: q.id.clone(),
-            quiz_json: serde_json::to_string(&*q)?,
-            order: order.clone(),
-            scoring,
-            streak_bonus: settings.rules.streak_bonus,
-            allow_change: settings.allow_change,
-            seconds,
-            started_at: now,
-        })
-        .await;
-    let session_id = match created {
-        Ok(id) => id,
+    let prepared = match live::prepare(app, launch).await {
+        Ok(p) => p,
         Err(StoreError::ChannelBusy) => {
             return say(
                 ctx,
@@ -201,37 +181,12 @@ pub async fn start(
         }
         Err(e) => return Err(e.into()),
     };
-    let first_at = now + live_cfg.start_delay.as_millis() as i64;
-    let intro = live_view::intro(&q, order.len(), seconds, scoring, first_at);
-    ctx.send(convert::reply(intro, false)).await?;
+    ctx.send(convert::reply(prepared.intro.clone(), false))
+        .await?;
     let outbox = Arc::new(DiscordOutbox {
         http: Arc::clone(&ctx.serenity_context().http),
     });
-    // The host's own interaction stays usable for 15 minutes: a private line if the quiz fails.
-    let host_notice = match ctx {
-        poise::Context::Application(actx) => Some(live::HostNotice {
-            token: actx.interaction.token.clone(),
-            expires_at: now + 14 * 60 * 1000,
-        }),
-        poise::Context::Prefix(_) => None,
-    };
-    let started = live::spawn(
-        Arc::clone(app),
-        outbox,
-        Start {
-            session: LiveSession::new(session_id, Arc::clone(&q), order, settings),
-            guild,
-            channel,
-            quiz_id: q.id.clone(),
-            delay: live_cfg.start_delay,
-            resume: None,
-            host_notice,
-        },
-    );
-    if started.is_none() {
-        tracing::warn!(session = session_id, "a second quiz raced into the channel");
-    }
-    tracing::info!(session = session_id, quiz = %q.id, guild, channel, "live quiz started");
+    prepared.go(Arc::clone(app), outbox);
     Ok(())
 }
 
@@ -344,16 +299,5 @@ pub async fn upload(
             say(ctx, format!("{head}```\n{body}\n```")).await
         }
         Err(UploadError::Store(e)) => Err(e.into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn shuffle_is_a_permutation() {
-        let mut order = super::shuffled(10, 12345);
-        assert_ne!(order, (0..10).collect::<Vec<_>>());
-        order.sort();
-        assert_eq!(order, (0..10).collect::<Vec<_>>());
     }
 }

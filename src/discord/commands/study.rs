@@ -1,0 +1,375 @@
+//! Study groups: `/quiz assign`, `/quiz practice`, `/quiz schedule add|list|remove`,
+//! `/quiz timezone` and `/review`.
+
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+
+use super::quiz::{autocomplete_quiz, is_host, missing_permissions, say};
+use crate::discord::outbox::DiscordOutbox;
+use crate::discord::{convert, host, Context, Error};
+use crate::game::schedule::{glob_matches, is_series, parse_time, Daily};
+use crate::game::when::{parse_due, parse_duration_minutes, MAX_DUE_MINUTES, MIN_DUE_MINUTES};
+use crate::render::study as view;
+use crate::render::text::truncate;
+use crate::runtime::outbox::Outbox;
+use crate::runtime::study;
+use crate::store::{NewAssignment, NewSchedule, ScheduleMode};
+
+/// At most this many schedules per server: enough for every day-of-week variant of a few series.
+const MAX_SCHEDULES: usize = 25;
+
+fn guild_and_user(ctx: Context<'_>) -> (u64, u64) {
+    (ctx.guild_id().map_or(0, |g| g.get()), ctx.author().id.get())
+}
+
+/// Post a self-paced quiz with a Start button, open until the due time
+#[poise::command(slash_command, guild_only)]
+pub async fn assign(
+    ctx: Context<'_>,
+    #[description = "The quiz to assign"]
+    #[autocomplete = "autocomplete_quiz"]
+    quiz: String,
+    #[description = "When it closes: 24h, 2d, 90m, 18:00 or 2026-12-05 18:00 (default 24h)"]
+    due: Option<String>,
+) -> Result<(), Error> {
+    let app = ctx.data();
+    let (guild, user) = guild_and_user(ctx);
+    let channel = ctx.channel_id().get();
+    if !is_host(ctx).await {
+        return say(ctx, host::refusal(app)).await;
+    }
+    let missing = missing_permissions(ctx);
+    if !missing.is_empty() {
+        return say(
+            ctx,
+            format!(
+                "I can't post an assignment here: I need the **{}** permission(s) in this channel.",
+                missing.join("**, **")
+            ),
+        )
+        .await;
+    }
+    let Some(q) = app.library.get(guild, quiz.trim()).await? else {
+        return say(
+            ctx,
+            format!(
+                "There is no quiz called `{}` here. `/quiz list` shows what's available.",
+                truncate(quiz.trim(), 64)
+            ),
+        )
+        .await;
+    };
+    let now = app.now();
+    let tz = app.store.guild_timezone(guild).await?;
+    let due_at = match due.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => match parse_due(d, now, tz) {
+            Ok(at) => at,
+            Err(why) => return say(ctx, why).await,
+        },
+        None => now + app.config.study.due.as_millis() as i64,
+    };
+    ctx.defer_ephemeral().await?;
+    let id = app
+        .store
+        .create_assignment(NewAssignment {
+            guild_id: guild,
+            channel_id: channel,
+            host_id: user,
+            quiz_id: q.id.clone(),
+            quiz_json: serde_json::to_string(&*q)?,
+            created_at: now,
+            due_at,
+            schedule_id: None,
+        })
+        .await?;
+    // A plain channel message (not the interaction's reply), so the bot can close it at the
+    // due time, long after the interaction's token has expired.
+    let outbox = DiscordOutbox {
+        http: Arc::clone(&ctx.serenity_context().http),
+    };
+    match outbox
+        .post(channel, view::assignment_post(&q, id, due_at, true))
+        .await
+    {
+        Ok(message) => {
+            app.store.set_assignment_message(id, message).await?;
+            tracing::info!(assignment = id, quiz = %q.id, guild, channel, due_at, "assignment posted");
+            say(
+                ctx,
+                format!(
+                    "✅ Assigned **{}**: open until <t:{}:F>. The results are posted here then.",
+                    truncate(&q.title, 200),
+                    due_at / 1000
+                ),
+            )
+            .await
+        }
+        Err(e) => {
+            app.store.abandon_assignment(id).await?;
+            say(ctx, format!("I couldn't post the assignment: {e}.")).await
+        }
+    }
+}
+
+/// Take a quiz privately, at your own pace (not on the leaderboard)
+#[poise::command(slash_command, guild_only)]
+pub async fn practice(
+    ctx: Context<'_>,
+    #[description = "The quiz to practise"]
+    #[autocomplete = "autocomplete_quiz"]
+    quiz: String,
+) -> Result<(), Error> {
+    let app = ctx.data();
+    let (guild, user) = guild_and_user(ctx);
+    let Some(q) = app.library.get(guild, quiz.trim()).await? else {
+        return say(
+            ctx,
+            format!(
+                "There is no quiz called `{}` here. `/quiz list` shows what's available.",
+                truncate(quiz.trim(), 64)
+            ),
+        )
+        .await;
+    };
+    let first = study::practice(app, guild, user, q).await?;
+    ctx.send(convert::reply(first, true)).await?;
+    Ok(())
+}
+
+/// Re-take, privately, the questions you got wrong
+#[poise::command(slash_command, guild_only)]
+pub async fn review(ctx: Context<'_>) -> Result<(), Error> {
+    let app = ctx.data();
+    let (guild, user) = guild_and_user(ctx);
+    let first = study::review(app, guild, user).await?;
+    ctx.send(convert::reply(first, true)).await?;
+    Ok(())
+}
+
+/// Show this server's timezone, or set it (for leaderboards, due times and schedules)
+#[poise::command(slash_command, guild_only)]
+pub async fn timezone(
+    ctx: Context<'_>,
+    #[description = "An IANA timezone such as Europe/Berlin (hosts only)"]
+    #[autocomplete = "autocomplete_timezone"]
+    name: Option<String>,
+) -> Result<(), Error> {
+    let app = ctx.data();
+    let (guild, _) = guild_and_user(ctx);
+    let Some(name) = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) else {
+        let tz = app.store.guild_timezone(guild).await?;
+        return say(
+            ctx,
+            format!("This server's timezone is **{tz}**. Hosts change it with `/quiz timezone name:Europe/Berlin`."),
+        )
+        .await;
+    };
+    if !is_host(ctx).await {
+        return say(ctx, host::refusal(app)).await;
+    }
+    let Ok(tz) = name.parse::<chrono_tz::Tz>() else {
+        return say(ctx, unknown_timezone(&name)).await;
+    };
+    app.store.set_guild_timezone(guild, tz).await?;
+    say(
+        ctx,
+        format!("🕘 This server's timezone is now **{tz}**: today / this week / this month on `/leaderboard`, `/stats`' days and typed due times follow it."),
+    )
+    .await
+}
+
+fn unknown_timezone(name: &str) -> String {
+    format!(
+        "`{}` isn't a timezone I know. Use an IANA name such as `Europe/Berlin`, `America/New_York` or `UTC` (the option suggests them as you type).",
+        truncate(name, 64)
+    )
+}
+
+async fn autocomplete_timezone(
+    _ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let typed = partial.to_lowercase();
+    let choices = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|n| n.to_lowercase().contains(&typed))
+        .take(25)
+        .map(|n| serenity::AutocompleteChoice::new(n, n))
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum ModeChoice {
+    #[name = "assignment"]
+    Assignment,
+    #[name = "live"]
+    Live,
+}
+
+/// Daily posts: add, list or remove
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("schedule_add", "schedule_list", "schedule_remove"),
+    subcommand_required
+)]
+pub async fn schedule(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Post a quiz (or the next of a series like day-*) every day at a local time
+#[poise::command(slash_command, guild_only, rename = "add")]
+#[allow(clippy::too_many_arguments)]
+pub async fn schedule_add(
+    ctx: Context<'_>,
+    #[description = "A quiz id, or a series such as day-* (the next one each day)"]
+    #[autocomplete = "autocomplete_quiz"]
+    quiz: String,
+    #[description = "Local time, 24-hour clock: 09:00"] time: String,
+    #[description = "IANA timezone such as Europe/Berlin (default: the server's)"]
+    #[autocomplete = "autocomplete_timezone"]
+    timezone: Option<String>,
+    #[description = "Where to post (default: this channel)"]
+    #[channel_types("Text")]
+    channel: Option<serenity::PartialChannel>,
+    #[description = "assignment (default) or live"] mode: Option<ModeChoice>,
+    #[description = "Assignments: how long each stays open (default 24h)"] due: Option<String>,
+) -> Result<(), Error> {
+    let app = ctx.data();
+    let (guild, user) = guild_and_user(ctx);
+    if !is_host(ctx).await {
+        return say(ctx, host::refusal(app)).await;
+    }
+    let target = quiz.trim().to_string();
+    let Some(at) = parse_time(&time) else {
+        return say(
+            ctx,
+            format!(
+                "`{}` isn't a time I can read: use the 24-hour clock, such as `09:00` or `18:30`.",
+                truncate(&time, 20)
+            ),
+        )
+        .await;
+    };
+    let tz = match timezone.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(name) => match name.parse::<chrono_tz::Tz>() {
+            Ok(tz) => tz,
+            Err(_) => return say(ctx, unknown_timezone(name)).await,
+        },
+        None => app.store.guild_timezone(guild).await?,
+    };
+    let mode = match mode.unwrap_or(ModeChoice::Assignment) {
+        ModeChoice::Assignment => ScheduleMode::Assignment,
+        ModeChoice::Live => ScheduleMode::Live,
+    };
+    let due_minutes = match due.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => match parse_duration_minutes(d) {
+            Some(m) if (MIN_DUE_MINUTES..=MAX_DUE_MINUTES).contains(&m) => m,
+            _ => {
+                return say(
+                    ctx,
+                    format!(
+                        "`{}` isn't a due window I can use: give a duration from 5 minutes to 30 days, such as `24h`, `12h` or `2d`.",
+                        truncate(d, 20)
+                    ),
+                )
+                .await
+            }
+        },
+        None => (app.config.study.due.as_secs() / 60) as i64,
+    };
+    let ids = app.library.ids(guild).await?;
+    let matching: Vec<&String> = if is_series(&target) {
+        ids.iter().filter(|id| glob_matches(&target, id)).collect()
+    } else {
+        ids.iter().filter(|id| **id == target).collect()
+    };
+    if matching.is_empty() {
+        return say(
+            ctx,
+            if is_series(&target) {
+                format!("No quiz here matches `{}` yet. `/quiz list` shows the ids; upload the series first.", truncate(&target, 64))
+            } else {
+                format!("There is no quiz called `{}` here. `/quiz list` shows what's available; `day-*` schedules a series.", truncate(&target, 64))
+            },
+        )
+        .await;
+    }
+    let existing = app.store.schedules(Some(guild)).await?;
+    if existing.len() >= MAX_SCHEDULES {
+        return say(ctx, format!("This server has {MAX_SCHEDULES} schedules already; `/quiz schedule remove` one first.")).await;
+    }
+    let channel = channel.map_or_else(|| ctx.channel_id().get(), |c| c.id.get());
+    let now = app.now();
+    let id = app
+        .store
+        .add_schedule(NewSchedule {
+            guild_id: guild,
+            channel_id: channel,
+            host_id: user,
+            target: target.clone(),
+            local_time: at.format("%H:%M").to_string(),
+            timezone: tz.name().to_string(),
+            mode,
+            due_minutes,
+            created_at: now,
+        })
+        .await?;
+    let first = Daily { time: at, tz }.next_after(now - 1);
+    tracing::info!(schedule = id, guild, channel, target = %target, "schedule added");
+    say(
+        ctx,
+        format!(
+            "📅 Schedule #{id}: {}. First post <t:{}:F> (<t:{}:R>).",
+            view::schedule_line(
+                &target,
+                &at.format("%H:%M").to_string(),
+                tz.name(),
+                channel,
+                mode,
+                due_minutes
+            ),
+            first / 1000,
+            first / 1000
+        ),
+    )
+    .await
+}
+
+/// This server's daily schedules
+#[poise::command(slash_command, guild_only, rename = "list")]
+pub async fn schedule_list(ctx: Context<'_>) -> Result<(), Error> {
+    let app = ctx.data();
+    let (guild, _) = guild_and_user(ctx);
+    let rows = app.store.schedules(Some(guild)).await?;
+    ctx.send(convert::reply(view::schedule_list(&rows, app.now()), true))
+        .await?;
+    Ok(())
+}
+
+/// Stop a daily schedule
+#[poise::command(slash_command, guild_only, rename = "remove")]
+pub async fn schedule_remove(
+    ctx: Context<'_>,
+    #[description = "The schedule's number, from /quiz schedule list"]
+    #[min = 1]
+    id: i64,
+) -> Result<(), Error> {
+    let app = ctx.data();
+    let (guild, _) = guild_and_user(ctx);
+    if !is_host(ctx).await {
+        return say(ctx, host::refusal(app)).await;
+    }
+    if app.store.remove_schedule(guild, id, app.now()).await? {
+        say(ctx, format!("🗑 Removed schedule #{id}. Assignments it already posted stay open until they are due.")).await
+    } else {
+        say(
+            ctx,
+            format!("This server has no schedule #{id}; `/quiz schedule list` shows them."),
+        )
+        .await
+    }
+}

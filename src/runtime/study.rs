@@ -1,0 +1,267 @@
+//! Private, self-paced runs: Start on an assignment, `/quiz practice`, `/review`, and each
+//! answer and Next click. Every step is one store transaction; what the member sees is built
+//! from what was committed. A run's message is ephemeral and turns from question to feedback
+//! to the next question in place (Discord's "update message" response).
+
+use std::sync::Arc;
+
+use crate::app::App;
+use crate::game::run::{RunKind, RunRefusal};
+use crate::quiz::Quiz;
+use crate::render::study::{self, RunContext};
+use crate::render::view::MessageView;
+use crate::store::{AssignmentStart, RunAnswer, RunAnswerOutcome, RunRow, StoreError};
+
+/// How a click is answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// A new ephemeral message.
+    New(MessageView),
+    /// The message the button is on, updated in place.
+    Update(MessageView),
+}
+
+/// A review takes at most this many questions at once (the oldest mistakes first).
+pub const REVIEW_QUESTIONS: usize = 25;
+
+fn context<'a>(run: &'a RunRow, quiz: &'a Quiz, position: usize) -> RunContext<'a> {
+    RunContext {
+        run: run.id,
+        kind: run.kind,
+        quiz,
+        source: run.review_keys.get(position).map(|k| k.title.as_str()),
+    }
+}
+
+/// The run's current question, or its score once it is done.
+fn current(run: &RunRow, quiz: &Quiz, note: Option<&str>) -> MessageView {
+    let at = run.progress.answered;
+    if run.progress.is_finished() {
+        return study::run_done(&context(run, quiz, at), &run.progress, run.due_at);
+    }
+    study::run_question(&context(run, quiz, at), at, note)
+}
+
+/// Start pressed on an assignment post.
+pub async fn press_start(
+    app: &App,
+    assignment: i64,
+    guild: u64,
+    user: u64,
+) -> Result<Reply, StoreError> {
+    let now = app.now();
+    let started = app
+        .store
+        .start_assignment_run(assignment, guild, user, now)
+        .await?;
+    Ok(Reply::New(match started {
+        AssignmentStart::Run { run, resumed } => {
+            let quiz = run.quiz()?;
+            let note = (resumed && !run.progress.is_finished()).then(|| {
+                format!(
+                    "Welcome back — you're on question {} of {}.",
+                    run.progress.answered + 1,
+                    run.progress.questions
+                )
+            });
+            tracing::info!(run = run.id, assignment, user, resumed, "assignment run");
+            current(&run, &quiz, note.as_deref())
+        }
+        AssignmentStart::Closed { due_at, run } => {
+            let quiz = match &run {
+                Some(r) => r.quiz()?,
+                None => match app.store.assignment(assignment).await? {
+                    Some(a) => serde_json::from_str(&a.quiz_json)
+                        .map_err(|e| StoreError::Sqlite(e.to_string()))?,
+                    None => return Ok(Reply::New(gone())),
+                },
+            };
+            study::run_closed(&quiz, due_at, run.as_ref().map(|r| &r.progress))
+        }
+        AssignmentStart::Unknown => {
+            tracing::warn!(
+                assignment,
+                user,
+                guild,
+                "Start on an unknown or foreign assignment"
+            );
+            gone()
+        }
+    }))
+}
+
+fn gone() -> MessageView {
+    MessageView::text("I can't find that assignment any more; nothing was recorded.")
+}
+
+/// `/quiz practice`: the member's unfinished practice of this quiz, or a new one.
+pub async fn practice(
+    app: &App,
+    guild: u64,
+    user: u64,
+    quiz: Arc<Quiz>,
+) -> Result<MessageView, StoreError> {
+    let (run, resumed) = app
+        .store
+        .start_practice_run(guild, user, &quiz, app.now())
+        .await?;
+    let note = if resumed {
+        format!(
+            "🧪 Practice, picking up at question {} of {}. It counts toward `/stats` and `/review`, not the server leaderboard.",
+            run.progress.answered + 1,
+            run.progress.questions
+        )
+    } else {
+        "🧪 Practice run: it counts toward `/stats` and `/review`, not the server leaderboard."
+            .to_string()
+    };
+    Ok(current(&run, &run.quiz()?, Some(&note)))
+}
+
+/// `/review`: the member's mistakes, oldest first; a friendly word when there are none.
+pub async fn review(app: &App, guild: u64, user: u64) -> Result<MessageView, StoreError> {
+    let Some(run) = app
+        .store
+        .start_review_run(guild, user, REVIEW_QUESTIONS, app.now())
+        .await?
+    else {
+        return Ok(MessageView::text(
+            "🎉 Nothing to review: you have no missed questions waiting. Every question you answer wrong — live, in an assignment or in practice — shows up here until you get it right.",
+        ));
+    };
+    let n = run.progress.questions;
+    let note = format!(
+        "🔁 Reviewing {n} question{} you missed. Get one right and it leaves your review list.",
+        if n == 1 { "" } else { "s" }
+    );
+    Ok(current(&run, &run.quiz()?, Some(&note)))
+}
+
+/// An answer button of a run.
+pub async fn answer(
+    app: &App,
+    run_id: i64,
+    position: usize,
+    choice: u8,
+    guild: u64,
+    user: u64,
+    name: &str,
+) -> Result<Reply, StoreError> {
+    let now = app.now();
+    let tz = app.store.guild_timezone(guild).await?;
+    let outcome = app
+        .store
+        .answer_run(RunAnswer {
+            run_id,
+            user_id: user,
+            name: name.to_string(),
+            position,
+            choice,
+            now,
+            tz,
+        })
+        .await?;
+    Ok(match outcome {
+        RunAnswerOutcome::Taken { run, taken } => {
+            let quiz = run.quiz()?;
+            tracing::info!(
+                run = run.id,
+                position,
+                correct = taken.correct,
+                finished = taken.finished,
+                "run answer"
+            );
+            Reply::Update(study::run_feedback(
+                &context(&run, &quiz, position),
+                position,
+                choice,
+                &run.progress,
+                run.due_at,
+            ))
+        }
+        RunAnswerOutcome::Refused { run, refusal } => refused(app, &run, position, refusal).await?,
+        RunAnswerOutcome::NotYours => not_yours(run_id, user),
+        RunAnswerOutcome::Unknown => {
+            tracing::warn!(run = run_id, user, "answer for an unknown run");
+            Reply::New(MessageView::text(
+                "I can't find that quiz any more; nothing was recorded.",
+            ))
+        }
+    })
+}
+
+async fn refused(
+    app: &App,
+    run: &RunRow,
+    position: usize,
+    refusal: RunRefusal,
+) -> Result<Reply, StoreError> {
+    let quiz = run.quiz()?;
+    Ok(match refusal {
+        // A double click, or a click on a message that is behind: show what was recorded.
+        RunRefusal::AlreadyAnswered => {
+            let stored = app.store.run_answers(run.id).await?;
+            match stored.iter().find(|(p, _, _)| *p == position) {
+                Some((_, choice, _)) => Reply::Update(study::run_feedback(
+                    &context(run, &quiz, position),
+                    position,
+                    *choice,
+                    &run.progress,
+                    run.due_at,
+                )),
+                None => Reply::Update(current(run, &quiz, None)),
+            }
+        }
+        RunRefusal::Finished => Reply::Update(current(run, &quiz, None)),
+        RunRefusal::Closed => Reply::Update(study::run_closed(
+            &quiz,
+            run.due_at.unwrap_or_default(),
+            Some(&run.progress),
+        )),
+        RunRefusal::NotYet | RunRefusal::NoSuchOption => {
+            tracing::warn!(
+                run = run.id,
+                position,
+                ?refusal,
+                "refused a forged run button"
+            );
+            Reply::New(MessageView::text(
+                "That isn't an answer I can take; nothing was recorded.",
+            ))
+        }
+    })
+}
+
+fn not_yours(run: i64, user: u64) -> Reply {
+    tracing::warn!(run, user, "a click on somebody else's run");
+    Reply::New(MessageView::text(
+        "That quiz belongs to someone else; nothing was recorded. Start your own from the post.",
+    ))
+}
+
+/// The Next button: the run's next question (or its current one, if the click is behind).
+pub async fn next(app: &App, run_id: i64, guild: u64, user: u64) -> Result<Reply, StoreError> {
+    let Some(run) = app.store.run(run_id).await? else {
+        return Ok(Reply::New(MessageView::text(
+            "I can't find that quiz any more.",
+        )));
+    };
+    if run.user_id != user || run.guild_id != guild {
+        return Ok(not_yours(run_id, user));
+    }
+    let quiz = run.quiz()?;
+    if run.kind == RunKind::Assignment && !run.progress.is_finished() {
+        let open = match run.assignment_id {
+            Some(a) => app.store.assignment(a).await?.is_some_and(|a| a.open),
+            None => false,
+        };
+        if !open || run.due_at.is_some_and(|due| app.now() >= due) {
+            return Ok(Reply::Update(study::run_closed(
+                &quiz,
+                run.due_at.unwrap_or_default(),
+                Some(&run.progress),
+            )));
+        }
+    }
+    Ok(Reply::Update(current(&run, &quiz, None)))
+}
