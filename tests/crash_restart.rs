@@ -291,8 +291,10 @@ async fn a_question_that_expired_while_the_bot_was_down_is_revealed() {
     sim.assert_no_violations();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_pauses_the_quiz_commits_and_exits_0_within_5_seconds() {
+/// SIGTERM (docker stop, systemd) or SIGINT (Ctrl-C): clicks stop being taken, everything
+/// taken is committed, the channel hears "quiz paused", exit 0 within 5 s; after the restart
+/// the quiz resumes.
+async fn a_signal_pauses_the_quiz_commits_and_exits_0_within_5_seconds(signal: &str) {
     let sim = Sim::start(SimConfig::default()).await.unwrap();
     let setup = sim.setup_guild("Quiz Club", &["quiz"], 20);
     let channel = setup.channels[0];
@@ -314,7 +316,7 @@ async fn sigterm_pauses_the_quiz_commits_and_exits_0_within_5_seconds() {
     }
     let asked = Instant::now();
     let status = Command::new("kill")
-        .args(["-TERM", &bot.0.id().to_string()])
+        .args([signal, &bot.0.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -363,4 +365,14 @@ async fn sigterm_pauses_the_quiz_commits_and_exits_0_within_5_seconds() {
         results.embeds[0].description
     );
     sim.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_pauses_the_quiz_commits_and_exits_0_within_5_seconds() {
+    a_signal_pauses_the_quiz_commits_and_exits_0_within_5_seconds("-TERM").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_pauses_the_quiz_commits_and_exits_0_within_5_seconds() {
+    a_signal_pauses_the_quiz_commits_and_exits_0_within_5_seconds("-INT").await;
 }

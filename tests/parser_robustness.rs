@@ -1,12 +1,15 @@
 //! The parsers never panic and keep their promises on any input: arbitrary bytes, generated
-//! Markdown-like text, and random mutations of every valid fixture. Case counts are fixed so a
-//! normal `cargo test` runs over 100,000 of them (set PROPTEST_CASES to run more of each).
+//! Markdown-like text, and random mutations of every valid fixture; and so do button ids.
+//! Case counts are fixed so a normal `cargo test` runs over 100,000 of them (set
+//! PROPTEST_CASES to run more of each).
 
 use std::path::Path;
 
 use proptest::prelude::*;
+use quizbot::game::run::{Progress, RunKind};
 use quizbot::quiz::{self, model, Format};
-use quizbot::render::{limits, question as card};
+use quizbot::render::custom_id::CustomId;
+use quizbot::render::{limits, question as card, study};
 
 fn cases(default: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -53,6 +56,31 @@ fn assert_promises(bytes: &[u8], format: Format) {
             limits::problems(&card::reveal(&c, &stats)),
             Vec::<String>::new()
         );
+    }
+    // The private, self-paced views of the same questions (assignments, practice, review).
+    let ctx = study::RunContext {
+        run: 1,
+        kind: RunKind::Practice,
+        quiz: &q,
+        source: None,
+    };
+    let mut progress = Progress::new(q.questions.len());
+    for (position, question) in q.questions.iter().enumerate() {
+        let view = study::run_question(&ctx, position, Some("a note"));
+        assert_eq!(limits::problems(&view), Vec::<String>::new());
+        let choice = (question.answer + 1) % question.options.len();
+        progress
+            .answer(
+                position,
+                choice as u8,
+                question.options.len(),
+                question.answer,
+                0,
+                None,
+            )
+            .unwrap();
+        let feedback = study::run_feedback(&ctx, position, choice as u8, &progress, Some(0));
+        assert_eq!(limits::problems(&feedback), Vec::<String>::new());
     }
 }
 
@@ -185,6 +213,55 @@ proptest! {
             apply(&mut bytes, m);
         }
         assert_promises(&bytes, *format);
+    }
+}
+
+/// Button ids come from Discord clicks, which anyone can forge: parsing never panics, and
+/// whatever it accepts is exactly what the bot would have written.
+fn custom_id_text() -> impl Strategy<Value = String> {
+    let number = prop_oneof![
+        Just("0".to_string()),
+        Just("01".to_string()),
+        Just("-1".to_string()),
+        Just("99999999999999999999".to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        (0u32..300).prop_map(|n| n.to_string()),
+        "[0-9 +x]{0,6}",
+    ];
+    let part = prop_oneof![number, "[a-z]{0,2}", Just(String::new())];
+    prop_oneof![
+        any::<String>(),
+        ("[qrapn]", prop::collection::vec(part, 0..5)).prop_map(|(k, parts)| std::iter::once(k)
+            .chain(parts)
+            .collect::<Vec<_>>()
+            .join(":")),
+        "[qrapn:0-9]{0,120}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(cases(20_000))]
+
+    #[test]
+    fn custom_ids_parse_strictly(text in custom_id_text()) {
+        if let Ok(id) = text.parse::<CustomId>() {
+            prop_assert_eq!(id.to_string(), text, "one spelling per id");
+        }
+    }
+
+    #[test]
+    fn every_id_the_bot_writes_parses_back(session in 1i64.., question in 0u32..200, choice in 0u8..10) {
+        for id in [
+            CustomId::Answer { session, question, choice },
+            CustomId::MyResults { session },
+            CustomId::Start { assignment: session },
+            CustomId::RunAnswer { run: session, question, choice },
+            CustomId::RunNext { run: session, question },
+        ] {
+            let text = id.to_string();
+            prop_assert!(text.len() <= limits::CUSTOM_ID);
+            prop_assert_eq!(text.parse::<CustomId>(), Ok(id));
+        }
     }
 }
 

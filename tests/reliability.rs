@@ -656,13 +656,41 @@ async fn host_commands_are_checked_at_run_time_whatever_the_command_permissions(
     // A server admin opens /quiz to everyone in Integrations: the bot still checks.
     h.sim.allow_command_for_everyone(h.guild, "quiz");
     let member = h.players[0];
-    let reply = h
-        .run(
-            member,
-            "quiz start",
-            &[("quiz", "day-42-attention-mechanisms".into())],
-        )
-        .await;
-    assert_eq!(reply.content, "Only hosts can do that: you need the **Manage Server** permission or the **Quiz Host** role.");
+    let seed = || -> Arg { "day-42-attention-mechanisms".into() };
+    let commands: Vec<(&str, Vec<(&str, Arg)>)> = vec![
+        ("quiz start", vec![("quiz", seed())]),
+        ("quiz next", vec![]),
+        ("quiz stop", vec![]),
+        ("quiz upload", vec![("file", fixture("two-questions.md"))]),
+        ("quiz assign", vec![("quiz", seed())]),
+        (
+            "quiz schedule add",
+            vec![("quiz", seed()), ("time", "09:00".into())],
+        ),
+        ("quiz schedule remove", vec![("id", "1".into())]),
+        ("quiz timezone", vec![("name", "Europe/Berlin".into())]),
+    ];
+    for (command, args) in &commands {
+        let reply = h.run(member, command, args).await;
+        assert_eq!(reply.ephemeral_for, Some(member), "{command}");
+        assert_eq!(
+            reply.content,
+            "Only hosts can do that: you need the **Manage Server** permission or the **Quiz Host** role.",
+            "{command}"
+        );
+    }
     assert!(h.sim.public_messages(h.channel).is_empty());
+    let db = h.db().await;
+    for table in [
+        "sessions",
+        "guild_quizzes",
+        "assignments",
+        "schedules",
+        "guild_settings",
+    ] {
+        let n: i64 = db
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "nothing stored in {table}");
+    }
 }
