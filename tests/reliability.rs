@@ -389,12 +389,6 @@ async fn forged_and_stale_buttons_are_refused_and_nothing_is_stored() {
     h.run(h.host, "quiz next", &[]).await;
     h.question(h.channel, 2).await;
 
-    // The bot's own message, with buttons nobody should have: as if edited by a hostile client.
-    let http = poise::serenity_prelude::HttpBuilder::new(h.sim.token())
-        .proxy(h.sim.api_url())
-        .ratelimiter_disabled(true)
-        .default_allowed_mentions(poise::serenity_prelude::CreateAllowedMentions::new())
-        .build();
     let forged = [
         "not-a-quiz-button".to_string(),
         "q:999999:0:1".to_string(),
@@ -403,28 +397,11 @@ async fn forged_and_stale_buttons_are_refused_and_nothing_is_stored() {
         format!("q:{session}:1:9"), // no option 9
         format!("q:{}", "9".repeat(98)),
     ];
-    let buttons: Vec<_> = forged
-        .iter()
-        .enumerate()
-        .map(|(i, id)| poise::serenity_prelude::CreateButton::new(id).label(format!("{i}")))
-        .collect();
-    let rows = buttons
-        .chunks(5)
-        .map(|c| poise::serenity_prelude::CreateActionRow::Buttons(c.to_vec()))
-        .collect();
-    let m = poise::serenity_prelude::ChannelId::new(h.channel)
-        .send_message(
-            &http,
-            poise::serenity_prelude::CreateMessage::new()
-                .content("buttons")
-                .components(rows),
-        )
-        .await
-        .unwrap();
+    let m = h.forged_buttons(&forged).await;
     let before = answers(&h);
     let mut replies = Vec::new();
     for id in &forged {
-        replies.push(h.click(h.players[0], m.id.get(), id).await.content);
+        replies.push(h.click(h.players[0], m, id).await.content);
     }
     assert_eq!(
         replies[0],

@@ -691,3 +691,51 @@ async fn a_live_schedule_starts_the_quiz_and_skips_a_busy_channel() {
     );
     h.sim.assert_no_violations();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_run_buttons_are_refused_and_nothing_is_stored() {
+    let h = common::start(Options::default()).await;
+    let (ann, bo) = (h.players[0], h.players[1]);
+    let first = h.run(ann, "quiz practice", &[("quiz", SEED.into())]).await;
+    let run = first.button("A").unwrap().custom_id.clone().unwrap();
+    let run: i64 = run.split(':').nth(1).unwrap().parse().unwrap();
+    let forged = [
+        format!("p:{run}:0:1"), // Ann's run, clicked by Bo
+        format!("n:{run}:1"),
+        "p:999999:0:1".to_string(),
+        "a:999999".to_string(),
+    ];
+    let m = h.forged_buttons(&forged).await;
+    let mut replies = Vec::new();
+    for id in &forged {
+        replies.push(h.click(bo, m, id).await.content);
+    }
+    assert_eq!(
+        replies[0],
+        "That quiz belongs to someone else; nothing was recorded. Start your own from the post."
+    );
+    assert_eq!(replies[1], replies[0]);
+    assert_eq!(
+        replies[2],
+        "I can't find that quiz any more; nothing was recorded."
+    );
+    assert_eq!(
+        replies[3],
+        "I can't find that assignment any more; nothing was recorded."
+    );
+    // Ann herself, a question ahead of where she is.
+    let ahead = h
+        .forged_buttons(&[format!("p:{run}:5:1"), format!("p:{run}:0:7")])
+        .await;
+    assert_eq!(
+        h.click(ann, ahead, &format!("p:{run}:5:1")).await.content,
+        "That isn't an answer I can take; nothing was recorded."
+    );
+    assert_eq!(
+        h.click(ann, ahead, &format!("p:{run}:0:7")).await.content,
+        "That isn't an answer I can take; nothing was recorded."
+    );
+    assert_eq!(count(&h, "SELECT COUNT(*) FROM run_answers"), 0);
+    assert_eq!(count(&h, "SELECT answered FROM runs"), 0);
+    h.sim.assert_no_violations();
+}

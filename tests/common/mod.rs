@@ -256,6 +256,37 @@ impl Harness {
             .unwrap_or_else(|e| panic!("no message titled {prefix:?}: {e}"))
     }
 
+    /// A message of the bot's in the channel carrying buttons with these custom ids, as if a
+    /// hostile client had forged them (Discord would deliver such clicks); returns its id.
+    pub async fn forged_buttons(&self, ids: &[String]) -> u64 {
+        use poise::serenity_prelude as serenity;
+        let http = serenity::HttpBuilder::new(self.sim.token())
+            .proxy(self.sim.api_url())
+            .ratelimiter_disabled(true)
+            .default_allowed_mentions(serenity::CreateAllowedMentions::new())
+            .build();
+        let buttons: Vec<_> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| serenity::CreateButton::new(id).label(format!("{i}")))
+            .collect();
+        let rows = buttons
+            .chunks(5)
+            .map(|c| serenity::CreateActionRow::Buttons(c.to_vec()))
+            .collect();
+        serenity::ChannelId::new(self.channel)
+            .send_message(
+                &http,
+                serenity::CreateMessage::new()
+                    .content("buttons")
+                    .components(rows),
+            )
+            .await
+            .expect("the forged message is posted")
+            .id
+            .get()
+    }
+
     pub fn button_id(m: &Message, letter: char) -> String {
         m.buttons()
             .find(|b| b.label.starts_with(letter))
