@@ -9,6 +9,7 @@ use crate::discord::{convert, host, Context, Error};
 use crate::game::scoring::Scoring;
 use crate::library::UploadError;
 use crate::quiz::model::MAX_FILE_BYTES;
+use crate::quiz::Quiz;
 use crate::render::{notices, text::truncate};
 use crate::runtime::live::{self as live, HostCommand, Launch};
 use crate::store::StoreError;
@@ -62,7 +63,7 @@ pub async fn is_host(ctx: Context<'_>) -> bool {
 }
 
 /// The permissions the bot lacks in this channel to run a quiz, named as in Discord's UI.
-pub fn missing_permissions(ctx: Context<'_>) -> Vec<&'static str> {
+fn missing_permissions(ctx: Context<'_>) -> Vec<&'static str> {
     let poise::Context::Application(actx) = ctx else {
         return Vec::new();
     };
@@ -80,6 +81,41 @@ pub fn missing_permissions(ctx: Context<'_>) -> Vec<&'static str> {
         missing.push("Embed Links");
     }
     missing
+}
+
+/// Whether the bot may post quiz messages in this channel; if not, the member is told which
+/// permissions it lacks (`doing`: "run a quiz", "post an assignment").
+pub async fn can_post_here(ctx: Context<'_>, doing: &str) -> Result<bool, Error> {
+    let missing = missing_permissions(ctx);
+    if missing.is_empty() {
+        return Ok(true);
+    }
+    say(
+        ctx,
+        format!(
+            "I can't {doing} here: I need the **{}** permission(s) in this channel.",
+            missing.join("**, **")
+        ),
+    )
+    .await?;
+    Ok(false)
+}
+
+/// The quiz called `id` in this server; if there is none, the member is told.
+pub async fn find_quiz(ctx: Context<'_>, id: &str) -> Result<Option<Arc<Quiz>>, Error> {
+    let guild = ctx.guild_id().map_or(0, |g| g.get());
+    let found = ctx.data().library.get(guild, id.trim()).await?;
+    if found.is_none() {
+        say(
+            ctx,
+            format!(
+                "There is no quiz called `{}` here. `/quiz list` shows what's available.",
+                truncate(id.trim(), 64)
+            ),
+        )
+        .await?;
+    }
+    Ok(found)
 }
 
 pub async fn autocomplete_quiz(
@@ -120,26 +156,11 @@ pub async fn start(
     if !is_host(ctx).await {
         return say(ctx, host::refusal(app)).await;
     }
-    let missing = missing_permissions(ctx);
-    if !missing.is_empty() {
-        return say(
-            ctx,
-            format!(
-                "I can't run a quiz here: I need the **{}** permission(s) in this channel.",
-                missing.join("**, **")
-            ),
-        )
-        .await;
+    if !can_post_here(ctx, "run a quiz").await? {
+        return Ok(());
     }
-    let Some(q) = app.library.get(guild, quiz.trim()).await? else {
-        return say(
-            ctx,
-            format!(
-                "There is no quiz called `{}` here. `/quiz list` shows what's available.",
-                truncate(quiz.trim(), 64)
-            ),
-        )
-        .await;
+    let Some(q) = find_quiz(ctx, &quiz).await? else {
+        return Ok(());
     };
     if app.live.in_channel(channel).is_some() {
         return say(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
 
-use super::quiz::{autocomplete_quiz, is_host, missing_permissions, say};
+use super::quiz::{autocomplete_quiz, can_post_here, find_quiz, is_host, say};
 use crate::discord::outbox::DiscordOutbox;
 use crate::discord::{convert, host, Context, Error};
 use crate::game::schedule::{glob_matches, is_series, parse_time, Daily};
@@ -39,26 +39,11 @@ pub async fn assign(
     if !is_host(ctx).await {
         return say(ctx, host::refusal(app)).await;
     }
-    let missing = missing_permissions(ctx);
-    if !missing.is_empty() {
-        return say(
-            ctx,
-            format!(
-                "I can't post an assignment here: I need the **{}** permission(s) in this channel.",
-                missing.join("**, **")
-            ),
-        )
-        .await;
+    if !can_post_here(ctx, "post an assignment").await? {
+        return Ok(());
     }
-    let Some(q) = app.library.get(guild, quiz.trim()).await? else {
-        return say(
-            ctx,
-            format!(
-                "There is no quiz called `{}` here. `/quiz list` shows what's available.",
-                truncate(quiz.trim(), 64)
-            ),
-        )
-        .await;
+    let Some(q) = find_quiz(ctx, &quiz).await? else {
+        return Ok(());
     };
     let now = app.now();
     let tz = app.store.guild_timezone(guild).await?;
@@ -122,15 +107,8 @@ pub async fn practice(
 ) -> Result<(), Error> {
     let app = ctx.data();
     let (guild, user) = guild_and_user(ctx);
-    let Some(q) = app.library.get(guild, quiz.trim()).await? else {
-        return say(
-            ctx,
-            format!(
-                "There is no quiz called `{}` here. `/quiz list` shows what's available.",
-                truncate(quiz.trim(), 64)
-            ),
-        )
-        .await;
+    let Some(q) = find_quiz(ctx, &quiz).await? else {
+        return Ok(());
     };
     let first = study::practice(app, guild, user, q).await?;
     ctx.send(convert::reply(first, true)).await?;
