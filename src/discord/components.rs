@@ -61,15 +61,19 @@ pub async fn handle(
         return Ok(());
     }
     let (user, guild) = (click.user, click.guild);
+    // Everything but a live answer is boxed: a click's future is as large as its largest
+    // branch, and at the peak of a quiz night thousands of live answers wait at once.
     let reply = match click.custom_id.parse::<CustomId>() {
-        Ok(CustomId::Start { assignment }) => study::press_start(app, assignment, guild, user)
-            .await
-            .unwrap_or_else(|e| failed(&e, user)),
+        Ok(CustomId::Start { assignment }) => {
+            Box::pin(study::press_start(app, assignment, guild, user))
+                .await
+                .unwrap_or_else(|e| failed(&e, user))
+        }
         Ok(CustomId::RunAnswer {
             run,
             question,
             choice,
-        }) => study::answer(
+        }) => Box::pin(study::answer(
             app,
             run,
             question as usize,
@@ -77,7 +81,7 @@ pub async fn handle(
             guild,
             user,
             &click.name,
-        )
+        ))
         .await
         .unwrap_or_else(|e| {
             tracing::warn!(run, user, error = %e, "run answer not stored");
@@ -85,7 +89,7 @@ pub async fn handle(
                 "⚠️ Your answer could not be saved — please click again.",
             ))
         }),
-        Ok(CustomId::RunNext { run, .. }) => study::next(app, run, guild, user)
+        Ok(CustomId::RunNext { run, .. }) => Box::pin(study::next(app, run, guild, user))
             .await
             .unwrap_or_else(|e| failed(&e, user)),
         Ok(CustomId::Answer {
@@ -94,7 +98,7 @@ pub async fn handle(
             choice,
         }) => Reply::New(live_answer(app, &click, session, question, choice).await?),
         Ok(CustomId::MyResults { session }) => {
-            Reply::New(my_results_view(app, session, user, guild).await?)
+            Reply::New(Box::pin(my_results_view(app, session, user, guild)).await?)
         }
         Err(_) => {
             tracing::warn!(custom_id = %click.custom_id.chars().take(100).collect::<String>(), user, guild, "refused an unrecognised button");

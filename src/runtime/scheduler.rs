@@ -161,7 +161,11 @@ fn due_occurrence(s: &ScheduleRow, now: i64) -> Option<(i64, Daily)> {
         return None;
     }
     let window = match s.mode {
-        ScheduleMode::Assignment => s.due_minutes * 60_000 - MIN_LEFT,
+        // Late, but with a useful part of the due window left (half of a very short one).
+        ScheduleMode::Assignment => {
+            let due = s.due_minutes * 60_000;
+            (due - MIN_LEFT).max(due / 2)
+        }
         ScheduleMode::Live => LIVE_LATE_START.as_millis() as i64,
     };
     (now < at + window).then_some((at, daily))
@@ -338,6 +342,14 @@ mod tests {
             None,
             "created after nine: tomorrow"
         );
+    }
+
+    #[test]
+    fn a_short_due_window_still_posts() {
+        let mut s = schedule(ScheduleMode::Assignment, 0);
+        s.due_minutes = 5;
+        assert_eq!(due_occurrence(&s, NINE).map(|d| d.0), Some(NINE));
+        assert_eq!(due_occurrence(&s, NINE + 3 * 60_000), None);
     }
 
     #[test]
