@@ -25,10 +25,9 @@ pub fn display_name(member: Option<&serenity::Member>, user: &serenity::User) ->
         .unwrap_or_else(|| user.name.clone())
 }
 
-/// What a click needs from the interaction. Extracted before anything waits, so that a
-/// click queued at the peak of a quiz night holds a few hundred bytes rather than serenity's
-/// whole parsed interaction (with the full question message).
-struct Click {
+/// What a click needs from the interaction: a few hundred bytes, where serenity's parsed
+/// interaction (with the whole question message) is kilobytes.
+pub struct Click {
     id: serenity::InteractionId,
     token: String,
     user: u64,
@@ -38,24 +37,36 @@ struct Click {
     message: u64,
 }
 
-pub async fn handle(
-    ctx: &serenity::Context,
-    app: &Arc<App>,
-    interaction: ComponentInteraction,
-) -> Result<(), Error> {
-    if interaction.user.bot {
-        return Ok(()); // bots do not play
+impl Click {
+    /// The click as the bot acts on it; `None` for bots' clicks (bots do not play).
+    pub fn of(interaction: &ComponentInteraction) -> Option<Click> {
+        if interaction.user.bot {
+            return None;
+        }
+        Some(Click {
+            id: interaction.id,
+            token: interaction.token.clone(),
+            user: interaction.user.id.get(),
+            guild: interaction.guild_id.map_or(0, |g| g.get()),
+            name: display_name(interaction.member.as_ref(), &interaction.user),
+            custom_id: interaction.data.custom_id.clone(),
+            message: interaction.message.id.get(),
+        })
     }
-    let click = Click {
-        id: interaction.id,
-        token: interaction.token.clone(),
-        user: interaction.user.id.get(),
-        guild: interaction.guild_id.map_or(0, |g| g.get()),
-        name: display_name(interaction.member.as_ref(), &interaction.user),
-        custom_id: interaction.data.custom_id.clone(),
-        message: interaction.message.id.get(),
-    };
-    drop(interaction);
+
+    pub fn id(&self) -> serenity::InteractionId {
+        self.id
+    }
+
+    pub fn user(&self) -> u64 {
+        self.user
+    }
+}
+
+/// Acts on a click and answers it. Runs in a task of its own that holds only the [`Click`]:
+/// at the peak of a quiz night thousands wait for their commit at once, and the task serenity
+/// spawned for the event (with the parsed interaction in it) is long gone by then.
+pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Result<(), Error> {
     if !app.first_delivery(click.id.get(), "click") {
         tracing::info!(interaction = %click.id, "the same click delivered twice; handled once");
         return Ok(());
@@ -114,7 +125,7 @@ pub async fn handle(
             CreateInteractionResponse::UpdateMessage(convert::interaction_update(view))
         }
     };
-    serenity::Builder::execute(response, &ctx.http, (click.id, &click.token)).await?;
+    serenity::Builder::execute(response, http, (click.id, &click.token)).await?;
     Ok(())
 }
 
