@@ -37,6 +37,55 @@ async fn ack(h: &Harness, user: u64, m: &Message, letter: char) -> String {
         .content
 }
 
+/// The next `times` calls of `method path` (a pattern) answer `status`.
+fn fail_next(
+    h: &Harness,
+    method: &str,
+    path: &str,
+    times: u32,
+    status: u16,
+    retry_after_ms: Option<u64>,
+) {
+    h.sim.inject(FaultRule::new(
+        method,
+        path,
+        times,
+        Fault::Status {
+            status,
+            retry_after_ms,
+        },
+    ));
+}
+
+/// The statuses Discord (the simulator) answered to channel routes, in order; `method` narrows
+/// them to one verb.
+fn channel_statuses(h: &Harness, method: Option<&str>) -> Vec<u16> {
+    h.sim
+        .log()
+        .iter()
+        .filter_map(|l| match &l.entry {
+            discord_sim::log::Entry::Rest {
+                method: m,
+                path,
+                status,
+                ..
+            } if path.starts_with("/channels/") && method.is_none_or(|want| m == want) => {
+                Some(*status)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+async fn upload_two_questions(h: &Harness) {
+    h.run(
+        h.host,
+        "quiz upload",
+        &[("file", fixture("two-questions.md"))],
+    )
+    .await;
+}
+
 fn answers(h: &Harness) -> i64 {
     let db = rusqlite::Connection::open(&h.db_path).unwrap();
     db.query_row("SELECT COUNT(*) FROM answers", [], |r| r.get(0))
@@ -121,24 +170,8 @@ async fn gateway_op9_not_resumable_mid_question() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_on_message_create_and_edit_are_retried() {
     let h = common::start(Options::default()).await;
-    h.run(
-        h.host,
-        "quiz upload",
-        &[("file", fixture("two-questions.md"))],
-    )
-    .await;
-    let fail = |method: &str, status: u16, times: u32| {
-        FaultRule::new(
-            method,
-            "/channels/*/messages",
-            times,
-            Fault::Status {
-                status,
-                retry_after_ms: None,
-            },
-        )
-    };
-    h.sim.inject(fail("POST", 502, 2));
+    upload_two_questions(&h).await;
+    fail_next(&h, "POST", "/channels/*/messages", 2, 502, None);
     h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
         .await;
     let q = h.question(h.channel, 1).await;
@@ -146,31 +179,11 @@ async fn server_errors_on_message_create_and_edit_are_retried() {
     assert!(ack(&h, h.players[0], &q, 'B')
         .await
         .starts_with("Locked in"));
-    h.sim.inject(FaultRule::new(
-        "PATCH",
-        "/channels/*/messages/*",
-        1,
-        Fault::Status {
-            status: 500,
-            retry_after_ms: None,
-        },
-    ));
+    fail_next(&h, "PATCH", "/channels/*/messages/*", 1, 500, None);
     h.run(h.host, "quiz next", &[]).await;
     let revealed = h.revealed(h.channel, 1).await;
     assert!(revealed.embeds[1].description.contains("**B.** 4"));
-    let statuses: Vec<u16> = h
-        .sim
-        .log()
-        .iter()
-        .filter_map(|l| match &l.entry {
-            discord_sim::log::Entry::Rest { path, status, .. }
-                if path.starts_with("/channels/") =>
-            {
-                Some(*status)
-            }
-            _ => None,
-        })
-        .collect();
+    let statuses = channel_statuses(&h, None);
     assert_eq!(
         &statuses[..3],
         &[502, 502, 200],
@@ -187,21 +200,8 @@ async fn tls_mode_serenitys_rate_limiter_waits_out_a_429() {
         ..Options::default()
     })
     .await;
-    h.run(
-        h.host,
-        "quiz upload",
-        &[("file", fixture("two-questions.md"))],
-    )
-    .await;
-    h.sim.inject(FaultRule::new(
-        "POST",
-        "/channels/*/messages",
-        1,
-        Fault::Status {
-            status: 429,
-            retry_after_ms: Some(700),
-        },
-    ));
+    upload_two_questions(&h).await;
+    fail_next(&h, "POST", "/channels/*/messages", 1, 429, Some(700));
     h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
         .await;
     let q = h.question(h.channel, 1).await;
@@ -209,20 +209,7 @@ async fn tls_mode_serenitys_rate_limiter_waits_out_a_429() {
     assert!(ack(&h, h.players[0], &q, 'B')
         .await
         .starts_with("Locked in"));
-    let posts: Vec<u16> = h
-        .sim
-        .log()
-        .iter()
-        .filter_map(|l| match &l.entry {
-            discord_sim::log::Entry::Rest {
-                method,
-                path,
-                status,
-                ..
-            } if method == "POST" && path.starts_with("/channels/") => Some(*status),
-            _ => None,
-        })
-        .collect();
+    let posts = channel_statuses(&h, Some("POST"));
     assert_eq!(
         posts,
         [429, 200],
@@ -234,21 +221,8 @@ async fn tls_mode_serenitys_rate_limiter_waits_out_a_429() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_question_that_cannot_be_posted_ends_the_quiz_and_the_host_is_told() {
     let h = common::start(Options::default()).await;
-    h.run(
-        h.host,
-        "quiz upload",
-        &[("file", fixture("two-questions.md"))],
-    )
-    .await;
-    h.sim.inject(FaultRule::new(
-        "POST",
-        "/channels/*/messages",
-        4,
-        Fault::Status {
-            status: 502,
-            retry_after_ms: None,
-        },
-    ));
+    upload_two_questions(&h).await;
+    fail_next(&h, "POST", "/channels/*/messages", 4, 502, None);
     h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
         .await;
     let results = h.titled(h.channel, "🏆 Results").await;
@@ -300,12 +274,7 @@ async fn the_same_interaction_delivered_twice_counts_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_permissions_are_named_to_the_host() {
     let h = common::start(Options::default()).await;
-    h.run(
-        h.host,
-        "quiz upload",
-        &[("file", fixture("two-questions.md"))],
-    )
-    .await;
+    upload_two_questions(&h).await;
     let bot = h.sim.bot_user_id();
     let deny = |bits| permissions::Overwrite {
         id: bot,
