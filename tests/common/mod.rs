@@ -127,49 +127,20 @@ impl Harness {
     /// Stops the bot and starts a fresh one on the same database and simulator (the same
     /// clock), as after a restart; waits until it is connected.
     pub async fn restart(self) -> Harness {
-        let Harness {
-            sim, bot, clock, ..
-        } = &self;
-        let config = bot.app.config.clone();
-        let (identified, _) = sim.gateway_sessions();
-        let clock = clock.clone();
-        let Harness {
-            sim,
-            bot,
-            guild,
-            channel,
-            channels,
-            host,
-            players,
-            names,
-            dir,
-            db_path,
-            other,
-            ..
-        } = self;
-        bot.shutdown().await;
-        let bot = simbot::start(&sim, config, Arc::new(clock.clone()))
+        let config = self.bot.app.config.clone();
+        let (identified, _) = self.sim.gateway_sessions();
+        let Harness { bot: old, .. } = self;
+        old.shutdown().await;
+        let bot = simbot::start(&self.sim, config, Arc::new(self.clock.clone()))
             .await
             .expect("the bot connects again");
-        sim.wait_until(WAIT, "the new bot to connect", |s| {
-            (s.gateway_sessions().0 > identified && s.bot_connected()).then_some(())
-        })
-        .await
-        .expect("the bot reconnects");
-        Harness {
-            sim,
-            bot,
-            clock,
-            guild,
-            channel,
-            channels,
-            host,
-            players,
-            names,
-            dir,
-            db_path,
-            other,
-        }
+        self.sim
+            .wait_until(WAIT, "the new bot to connect", |s| {
+                (s.gateway_sessions().0 > identified && s.bot_connected()).then_some(())
+            })
+            .await
+            .expect("the bot reconnects");
+        Harness { bot, ..self }
     }
 
     /// A scheduler pass that sees the clock as it is now.
