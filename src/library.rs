@@ -14,6 +14,10 @@ pub struct Library {
     bundled: BTreeMap<String, Arc<Quiz>>,
     uploads: Mutex<HashMap<(u64, String), Arc<Quiz>>>,
     store: Store,
+    /// One quiz file is read at a time, off the async runtime: reading a 10 MiB file takes
+    /// about a second of CPU and up to a couple of hundred megabytes, and a burst of uploads
+    /// should neither stall the bot nor add up.
+    reading: tokio::sync::Semaphore,
 }
 
 /// A successful upload.
@@ -22,6 +26,8 @@ pub struct Uploaded {
     pub replaced: bool,
     /// Warnings, rendered (the quiz works, but the author may want to look).
     pub warnings: String,
+    /// Questions read from the file but left out (each has a warning).
+    pub left_out: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +71,30 @@ impl Library {
             bundled,
             uploads: Mutex::new(HashMap::new()),
             store,
+            reading: tokio::sync::Semaphore::new(1),
+        }
+    }
+
+    /// Checks a file's bytes on a blocking thread, one file at a time; gives the bytes back.
+    async fn check(&self, id: &str, format: Format, bytes: Vec<u8>) -> (Checked, Vec<u8>) {
+        // The semaphore is never closed, so acquiring it cannot fail.
+        let _permit = self.reading.acquire().await.ok();
+        let id = id.to_string();
+        let read = tokio::task::spawn_blocking(move || {
+            let checked = quiz::check_bytes(&id, format, &bytes);
+            (checked, bytes)
+        })
+        .await;
+        match read {
+            Ok(done) => done,
+            // The readers never panic (property-tested); should one, the file is refused.
+            Err(e) => {
+                tracing::error!(error = %e, "reading a quiz file failed");
+                (
+                    quiz::Checked::internal_failure("reading this file failed; please report it"),
+                    Vec::new(),
+                )
+            }
         }
     }
 
@@ -76,7 +106,7 @@ impl Library {
         if let Some((filename, bytes)) = self.store.guild_quiz_source(guild, id.to_string()).await?
         {
             let format = Format::from_path(Path::new(&filename)).unwrap_or(Format::Markdown);
-            if let Some(q) = quiz::check_bytes(id, format, &bytes).quiz {
+            if let Some(q) = self.check(id, format, bytes).await.0.quiz {
                 let q = Arc::new(q);
                 self.uploads
                     .lock()
@@ -146,7 +176,7 @@ impl Library {
         let path = Path::new(filename);
         let Some(format) = Format::from_path(path) else {
             return Err(UploadError::Invalid(format!(
-                "{filename}: unknown quiz format — upload a .md (Markdown), .toml or .json (Open Trivia DB) file"
+                "{filename}: not a quiz format quizbot reads — upload a .md (Markdown), .toml or .json (an Open Trivia DB export or a list of questions) file"
             )));
         };
         let id = quiz::quiz_id(path);
@@ -155,7 +185,7 @@ impl Library {
                 "{filename}: the quiz id comes from the file name; use letters, digits, `-` and `_` only (at most 64)"
             )));
         }
-        let checked: Checked = quiz::check_bytes(&id, format, &bytes);
+        let (checked, bytes) = self.check(&id, format, bytes).await;
         let Some(q) = checked.quiz.clone() else {
             return Err(UploadError::Invalid(checked.render(filename, 20)));
         };
@@ -178,6 +208,7 @@ impl Library {
             quiz: q,
             replaced,
             warnings: checked.render(filename, 10),
+            left_out: checked.left_out.len(),
         })
     }
 }

@@ -95,6 +95,7 @@ fn show_json_of_the_seed_matches_the_schema_and_the_file() {
         [
             "answer",
             "explanation",
+            "kind",
             "line",
             "number",
             "options",
@@ -108,6 +109,7 @@ fn show_json_of_the_seed_matches_the_schema_and_the_file() {
         .collect();
     assert_eq!(answers, [1, 1, 1, 1, 2, 1, 1, 1, 1, 1]);
     assert_eq!(questions[0]["number"], 1);
+    assert_eq!(questions[0]["kind"], "choice");
     assert_eq!(questions[0]["line"], 8);
     assert_eq!(questions[0]["seconds"], serde_json::Value::Null);
     assert_eq!(questions[0]["options"].as_array().unwrap().len(), 4);
@@ -149,4 +151,140 @@ fn show_of_an_invalid_quiz_prints_its_errors_and_exits_1() {
     let out = quizbot(&["show", "tests/fixtures/quiz/error-no-answer.md", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains(":3:1: error: question 1 has no answer"));
+}
+
+#[test]
+fn check_lists_what_a_folder_holds_that_is_no_quiz() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/quiz/heading-dot.md",
+        dir.path().join("a.md"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a quiz").unwrap();
+    std::fs::write(dir.path().join("trivia.yaml"), "AUTHOR: x").unwrap();
+    let out = quizbot(&["check", dir.path().to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("notes.txt: skipped: not a quiz format (.md, .toml, .json)"),
+        "{text}"
+    );
+    assert!(text.contains("trivia.yaml: skipped"), "{text}");
+    assert!(text.contains("checked 1 file: 1 valid"), "{text}");
+}
+
+#[test]
+fn check_fails_on_a_folder_without_quizzes_and_on_a_named_file_of_another_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a quiz").unwrap();
+    let out = quizbot(&["check", dir.path().to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error: no quiz files in this folder"),
+        "{text}"
+    );
+
+    let named = dir.path().join("notes.txt");
+    let out = quizbot(&["check", named.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error: not a quiz format quizbot reads"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_prints_errors_first_and_never_caps_them_away() {
+    // 150 questions with a warning each (a number out of sequence), then one error at the end.
+    let mut text = String::from("# Many warnings\n\n");
+    for i in 1..=150 {
+        text.push_str(&format!(
+            "### {}. Q{i}?\n- a) x\n- b) y\n\n**Answer:** a\n\n",
+            i * 2
+        ));
+    }
+    text.push_str("### 999. Last?\n- a) x\n- b) y\n\n**Answer:** d\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.md");
+    std::fs::write(&path, text).unwrap();
+    let out = quizbot(&["check", path.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1));
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.contains("error: question 999: the answer is D, but there is no option D"),
+        "{first}"
+    );
+    assert!(
+        text.contains("… and 51 more warnings"),
+        "the warnings are capped, the error is not: {text}"
+    );
+}
+
+#[test]
+fn show_lists_questions_left_out_in_their_place() {
+    let out = quizbot(&["show", "tests/fixtures/wild/left-out.md", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let questions = json["questions"].as_array().unwrap();
+    let summary: Vec<(serde_json::Value, &str, serde_json::Value)> = questions
+        .iter()
+        .map(|q| {
+            (
+                q["number"].clone(),
+                q["kind"].as_str().unwrap(),
+                q.get("left_out").cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    use serde_json::json;
+    assert_eq!(
+        summary,
+        [
+            (json!(1), "choice", json!(null)),
+            (json!(null), "multi", json!("multi-select not played yet")),
+            (json!(null), "choice", json!("option count")),
+            (json!(null), "choice", json!("no answer")),
+            (json!(2), "choice", json!(null)),
+            (json!(null), "multi", json!("multi-select not played yet")),
+        ]
+    );
+    assert_eq!(questions[1]["answers"], json!([0, 1]));
+    assert!(
+        questions[1].get("answer").is_none(),
+        "a multi question has `answers`"
+    );
+    assert_eq!(questions[3]["answer"], json!(null));
+}
+
+/// The quizzes the reader accepted before it was rebuilt on CommonMark read exactly as they
+/// did: `tests/golden/` holds what `show --json` printed for the seed and every fixture (the
+/// old reader's output, with the `kind` field `show` gives every question since).
+#[test]
+fn every_quiz_read_before_reads_the_same() {
+    let mut compared = 0;
+    for entry in std::fs::read_dir("tests/golden").unwrap() {
+        let golden = entry.unwrap().path();
+        let name = golden.file_stem().unwrap().to_str().unwrap().to_string();
+        let source = [
+            "quizzes",
+            "tests/fixtures/quiz",
+            "tests/fixtures/live",
+            "tests/fixtures/study",
+        ]
+        .iter()
+        .map(|dir| std::path::Path::new(dir).join(&name))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("no source for {name}"));
+        let out = quizbot(&["show", source.to_str().unwrap(), "--json"]);
+        let got: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let want: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&golden).unwrap()).unwrap();
+        assert_eq!(got, want, "{}", source.display());
+        compared += 1;
+    }
+    assert_eq!(compared, 25);
 }

@@ -408,3 +408,51 @@ async fn the_answered_count_is_edited_at_most_every_two_seconds() {
     }
     h.sim.assert_no_violations();
 }
+
+/// A quiz as people write them, uploaded and played: options that hold code blocks are shown
+/// in full in the question and their buttons carry only the letter; the upload reply says how
+/// many questions were left out; the player's ack names the option in plain words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_from_the_wild_plays_with_code_options_and_reports_what_it_left_out() {
+    let h = common::start(Options::default()).await;
+    let mut text = std::fs::read_to_string("tests/fixtures/wild/option-blocks.md").unwrap();
+    // A multi-select question the quiz cannot play yet, among the others.
+    text.push_str("\n#### Q5. Which are shells?\n\n- [x] bash\n- [x] zsh\n- [ ] vim\n");
+    let reply = h
+        .run(
+            h.host,
+            "quiz upload",
+            &[("file", Arg::file("option-blocks.md", text.into_bytes()))],
+        )
+        .await;
+    assert!(
+        reply.content.starts_with(
+            "✅ Added **Shell pipes** (`option-blocks`, 4 questions; 1 more left out, see the warnings)"
+        ),
+        "{}",
+        reply.content
+    );
+    assert!(
+        reply
+            .content
+            .contains("question 5 marks 2 options as correct, so it is left out"),
+        "{}",
+        reply.content
+    );
+    h.run(h.host, "quiz start", &[("quiz", "option-blocks".into())])
+        .await;
+    let q1 = h.question(h.channel, 1).await;
+    let shown = &q1.embeds[0].description;
+    assert!(
+        shown.contains("**B.**\n```sh\nwc -l < notes.txt\n```"),
+        "the option's code block in full: {shown}"
+    );
+    let labels: Vec<&str> = q1.buttons().map(|b| b.label.as_str()).collect();
+    assert_eq!(labels, ["A", "B", "C"]);
+    h.clock.set(T0 + 1_000);
+    let ack = h
+        .click(h.players[0], q1.id, &Harness::button_id(&q1, 'B'))
+        .await;
+    assert_eq!(ack.content, "Locked in: **B** — wc -l < notes.txt");
+    h.sim.assert_no_violations();
+}

@@ -366,16 +366,16 @@ fn error_invalid_utf8_points_at_the_byte() {
 }
 
 #[test]
-fn error_file_over_one_mebibyte() {
+fn error_file_over_ten_mebibytes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.md");
-    std::fs::write(&path, "a".repeat(1024 * 1024 + 1)).unwrap();
+    std::fs::write(&path, "a".repeat(10 * 1024 * 1024 + 1)).unwrap();
     let checked = quiz::check_file(&path);
     let errors: Vec<_> = checked.errors().collect();
     assert_eq!(errors.len(), 1);
     assert!(errors[0]
         .message
-        .starts_with("the file has 1048577 bytes; quiz files may have at most 1 MiB"));
+        .starts_with("the file has 10485761 bytes; quiz files may have at most 10 MiB"));
 }
 
 #[test]
@@ -394,21 +394,42 @@ fn error_text_too_long_for_discord() {
 }
 
 #[test]
-fn error_explanation_too_long_for_the_reveal() {
-    let explanation = "Because. ".repeat(500); // 4,500 characters
+fn an_explanation_too_long_for_the_reveal_is_cut_at_a_paragraph_with_a_warning() {
+    let paragraph = "Because. ".repeat(100); // 900 characters
+    let explanation = [paragraph.trim(); 5].join("\n\n"); // 4,500 characters
     let text = format!(
         "# Long\n\n### 1. Why?\n- a) yes\n- b) no\n\n**Answer:** a\n\n**Explanation:** {explanation}\n"
     );
     let checked = quiz::check_bytes("long", Format::Markdown, text.as_bytes());
-    let errors: Vec<_> = checked.errors().collect();
-    assert!(!errors.is_empty());
-    assert_eq!(errors[0].line, 9, "points at the explanation");
-    assert!(
-        errors[0].message.contains("when the answer is revealed"),
+    assert_eq!(
+        checked.errors().count(),
+        0,
         "{}",
-        errors[0].message
+        checked.render("long.md", 9)
     );
-    assert!(errors[0].message.ends_with("shorten the explanation"));
+    let warning = &checked.diagnostics[0];
+    assert_eq!(warning.line, 9, "points at the explanation");
+    assert!(
+        warning
+            .message
+            .starts_with("the explanation of question 1 has 4503 characters"),
+        "{}",
+        warning.message
+    );
+    let quiz = checked.quiz.unwrap();
+    let shown = &quiz.questions[0].explanation;
+    assert!(shown.ends_with(" …"), "{shown}");
+    assert!(
+        shown.starts_with(paragraph.trim()),
+        "whole paragraphs are kept"
+    );
+    assert_eq!(
+        shown.matches("Because.").count() % 100,
+        0,
+        "cut after a paragraph"
+    );
+    // The reveal of the cut explanation fits; that is what the warning promises.
+    assert!(shown.chars().count() < 4000);
 }
 
 #[test]
@@ -526,11 +547,15 @@ fn opentdb_error_response_code() {
 }
 
 #[test]
-fn opentdb_not_json_points_at_the_spot() {
-    let checked = quiz::check_bytes("x", Format::OpenTdb, b"{\n  \"results\": [,]\n}");
+fn json_that_does_not_parse_points_at_the_spot() {
+    let checked = quiz::check_bytes("x", Format::Json, b"{\n  \"results\": [,]\n}");
     let e = checked.errors().next().unwrap();
     assert_eq!(e.line, 2);
-    assert!(e.message.starts_with("not an Open Trivia DB response"));
+    assert!(
+        e.message.starts_with("the file is not valid JSON"),
+        "{}",
+        e.message
+    );
 }
 
 // ---- the bundled quizzes ----

@@ -1,11 +1,14 @@
 //! `quizbot check PATH...`: every quiz file under the paths, problems printed compiler style.
+//! A folder's files that are no quiz format are listed as skipped; a path that holds no quiz
+//! at all is an error, so a typo in a CI script does not pass quietly.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::quiz::{self, Format};
 
-/// Most diagnostics printed per file; a hostile file could otherwise print thousands.
+/// Most diagnostics printed per file (errors are all printed whatever their number): a file
+/// from the wild can have hundreds of warnings.
 const MAX_SHOWN: usize = 100;
 
 /// Checks every quiz file under `paths`; returns true when none has an error.
@@ -14,7 +17,24 @@ pub fn run(paths: &[PathBuf], out: &mut impl Write) -> std::io::Result<bool> {
     let mut ok = true;
     for path in paths {
         if path.is_dir() {
-            collect(path, &mut files)?;
+            let before = files.len();
+            let mut skipped = Vec::new();
+            collect(path, &mut files, &mut skipped)?;
+            for s in &skipped {
+                writeln!(
+                    out,
+                    "{}: skipped: not a quiz format (.md, .toml, .json)",
+                    s.display()
+                )?;
+            }
+            if files.len() == before {
+                writeln!(
+                    out,
+                    "{}: error: no quiz files in this folder (.md, .toml or .json)",
+                    path.display()
+                )?;
+                ok = false;
+            }
         } else if path.exists() {
             files.push(path.clone());
         } else {
@@ -30,9 +50,13 @@ pub fn run(paths: &[PathBuf], out: &mut impl Write) -> std::io::Result<bool> {
         match &checked.quiz {
             Some(q) => {
                 valid += 1;
+                let left_out = match checked.left_out.len() {
+                    0 => String::new(),
+                    n => format!(" ({n} more read but left out: see the warnings)"),
+                };
                 writeln!(
                     out,
-                    "{name}: ok: \"{}\", {} question{}",
+                    "{name}: ok: \"{}\", {} question{}{left_out}",
                     q.title,
                     q.questions.len(),
                     if q.questions.len() == 1 { "" } else { "s" }
@@ -53,8 +77,13 @@ pub fn run(paths: &[PathBuf], out: &mut impl Write) -> std::io::Result<bool> {
     Ok(ok)
 }
 
-/// Quiz files (by extension) below `dir`, sorted, hidden folders skipped.
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Quiz files (by extension) below `dir`, sorted, hidden files and folders left out; the
+/// other files go to `skipped`.
+fn collect(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
@@ -68,9 +97,11 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
             continue;
         }
         if path.is_dir() {
-            collect(&path, files)?;
+            collect(&path, files, skipped)?;
         } else if Format::from_path(&path).is_some() {
             files.push(path);
+        } else {
+            skipped.push(path);
         }
     }
     Ok(())

@@ -13,7 +13,7 @@ pub fn run(path: &Path, json: bool, out: &mut impl Write) -> std::io::Result<boo
         return Ok(false);
     };
     if json {
-        let text = serde_json::to_string_pretty(&quiz::show::to_json(quiz))
+        let text = serde_json::to_string_pretty(&quiz::show::to_json(quiz, &checked.left_out))
             .map_err(std::io::Error::other)?;
         writeln!(out, "{text}")?;
         return Ok(true);
@@ -30,6 +30,22 @@ pub fn run(path: &Path, json: bool, out: &mut impl Write) -> std::io::Result<boo
         }
         if !q.explanation.is_empty() {
             writeln!(out, "  ↳ {}", q.explanation.replace('\n', "\n    "))?;
+        }
+    }
+    for l in &checked.left_out {
+        let why = match l.reason {
+            quiz::LeftOutReason::OptionCount(n) => format!("{n} options"),
+            quiz::LeftOutReason::NoAnswer => "no answer".to_string(),
+            quiz::LeftOutReason::SeveralAnswers(n) => format!("{n} correct options"),
+        };
+        writeln!(
+            out,
+            "\n–. {}   (line {}; left out: {why})",
+            l.prompt, l.line
+        )?;
+        for (i, option) in l.options.iter().enumerate() {
+            let mark = if l.answers.contains(&i) { "✔" } else { " " };
+            writeln!(out, "  {mark} {}) {option}", letter(i))?;
         }
     }
     if !quiz.tiers.is_empty() {

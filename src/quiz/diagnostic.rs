@@ -49,8 +49,12 @@ impl Diagnostic {
     }
 
     /// `path:line:col: error: message` followed by the source lines, ready to print.
-    /// `lines` are the file's lines when it could be decoded (shown from it).
-    pub fn render(&self, path: &str, lines: Option<&[&str]>) -> String {
+    /// `lines` gives a line of the file by its number, when the file could be decoded.
+    pub fn render<'a>(
+        &self,
+        path: &str,
+        lines: Option<impl Fn(usize) -> Option<&'a str>>,
+    ) -> String {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -71,7 +75,7 @@ impl Diagnostic {
             if line == 0 {
                 continue;
             }
-            let Some(text) = lines.get(line - 1) else {
+            let Some(text) = lines(line) else {
                 continue;
             };
             // Long lines (a minified JSON file is one line) are cut so the terminal stays readable.
@@ -85,10 +89,11 @@ impl Diagnostic {
     }
 }
 
-/// Sorted by line, errors before warnings on the same line, for stable output.
+/// Errors before warnings, each sorted by line, for stable output that puts what must be fixed
+/// first.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.line, a.severity, a.col, &a.message).cmp(&(b.line, b.severity, b.col, &b.message))
+        (a.severity, a.line, a.col, &a.message).cmp(&(b.severity, b.line, b.col, &b.message))
     });
 }
 
@@ -99,7 +104,8 @@ mod tests {
     #[test]
     fn renders_location_message_and_source_line_with_caret() {
         let d = Diagnostic::error(2, 3, "no answer for question 1");
-        let text = d.render("q.md", Some(&["# T", "- a) x"]));
+        let lines = ["# T", "- a) x"];
+        let text = d.render("q.md", Some(|n: usize| lines.get(n - 1).copied()));
         assert_eq!(
             text,
             "q.md:2:3: error: no answer for question 1\n2 | - a) x\n  |   ^\n"
@@ -109,7 +115,8 @@ mod tests {
     #[test]
     fn shows_the_related_line_too() {
         let d = Diagnostic::error(3, 1, "disagree").with_related(1);
-        let text = d.render("q.md", Some(&["one", "two", "three"]));
+        let lines = ["one", "two", "three"];
+        let text = d.render("q.md", Some(|n: usize| lines.get(n - 1).copied()));
         assert!(text.contains("3 | three\n"), "{text}");
         assert!(text.contains("1 | one\n"), "{text}");
     }
@@ -118,7 +125,7 @@ mod tests {
     fn whole_file_problems_point_at_line_one_without_source() {
         let d = Diagnostic::error(0, 0, "file is larger than 1 MiB");
         assert_eq!(
-            d.render("big.md", None),
+            d.render("big.md", None::<fn(usize) -> Option<&'static str>>),
             "big.md:1:1: error: file is larger than 1 MiB\n"
         );
     }

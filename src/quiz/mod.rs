@@ -1,9 +1,10 @@
-//! Quiz files: the model, the three formats that parse into it, and the validation that stands
-//! between a file and a quiz night (product.md §3).
+//! Quiz files: the model, the formats that parse into it, and the validation that stands
+//! between a file and a quiz night (docs/quiz-format.md).
 //!
 //! Every entry point takes bytes or text and returns diagnostics; none panics, whatever the input.
 
 pub mod diagnostic;
+mod json;
 mod line_index;
 mod markdown;
 pub mod model;
@@ -23,8 +24,8 @@ pub use self::model::{Question, Quiz, Tier};
 pub enum Format {
     Markdown,
     Toml,
-    /// Open Trivia DB API response (`.json`).
-    OpenTdb,
+    /// `.json`: an Open Trivia DB export, or a plain list of questions.
+    Json,
 }
 
 impl Format {
@@ -33,19 +34,71 @@ impl Format {
         match ext.as_str() {
             "md" | "markdown" => Some(Format::Markdown),
             "toml" => Some(Format::Toml),
-            "json" => Some(Format::OpenTdb),
+            "json" => Some(Format::Json),
             _ => None,
         }
     }
 }
 
-/// What a parser hands to validation: the quiz as read, where each part came from, and the
-/// problems found while reading.
+/// What a parser hands to validation: the quiz as read, where each part came from, the
+/// questions it read but cannot play, and the problems found while reading.
 #[derive(Debug)]
 pub struct Parsed {
     pub quiz: Quiz,
     pub map: SourceMap,
+    pub left_out: Vec<LeftOut>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// A quiz read from a format that gives each question one line (JSON): every part of a
+    /// question is pointed at that line.
+    pub fn imported(quiz: Quiz, diagnostics: Vec<Diagnostic>) -> Parsed {
+        let questions = quiz
+            .questions
+            .iter()
+            .map(|q| QuestionSpans {
+                line: q.line,
+                options: Vec::new(),
+                answer: Some(q.line),
+                explanation: None,
+                name: None,
+            })
+            .collect();
+        Parsed {
+            quiz,
+            map: SourceMap {
+                title_line: 1,
+                questions,
+                tiers: Vec::new(),
+            },
+            left_out: Vec::new(),
+            diagnostics,
+        }
+    }
+}
+
+/// A question read from a file that the quiz does not play (each comes with a warning that
+/// says why): `quizbot show` lists it in its place, so nothing read is hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    /// 1-based line where the question starts.
+    pub line: usize,
+    pub prompt: String,
+    pub options: Vec<String>,
+    /// The correct options as read: several for a multi-select question, none when unmarked.
+    pub answers: Vec<usize>,
+    pub explanation: String,
+    pub reason: LeftOutReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOutReason {
+    /// Fewer than two options (a fill-in question has none) or more than ten.
+    OptionCount(usize),
+    NoAnswer,
+    /// This many options are marked correct: a multi-select question.
+    SeveralAnswers(usize),
 }
 
 /// Source positions of the quiz's parts, for diagnostics found after parsing.
@@ -65,6 +118,9 @@ pub struct QuestionSpans {
     pub options: Vec<(usize, usize)>,
     pub answer: Option<usize>,
     pub explanation: Option<usize>,
+    /// How messages name the question ("question 12", as its author numbered it); `None`:
+    /// by its position.
+    pub name: Option<String>,
 }
 
 /// The outcome of checking one file.
@@ -72,7 +128,9 @@ pub struct QuestionSpans {
 pub struct Checked {
     /// Present when no error was found.
     pub quiz: Option<Quiz>,
-    /// Sorted by line.
+    /// Questions read but not played, in file order.
+    pub left_out: Vec<LeftOut>,
+    /// Errors first, then warnings, each sorted by line.
     pub diagnostics: Vec<Diagnostic>,
     /// The decoded text, when the bytes were UTF-8, for showing source lines.
     pub source: Option<String>,
@@ -83,31 +141,67 @@ impl Checked {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
 
-    /// The diagnostics rendered compiler style, for a terminal or an ephemeral reply: the
-    /// first `max` of them, then a line counting the rest.
+    /// The diagnostics rendered compiler style, for a terminal or an ephemeral reply: every
+    /// error, then warnings up to `max` problems in all, then a line counting the warnings not
+    /// shown. The cap never hides an error.
     pub fn render(&self, path: &str, max: usize) -> String {
-        let lines: Option<Vec<&str>> = self.source.as_deref().map(|s| s.lines().collect());
-        let mut out: String = self
-            .diagnostics
+        let max = max.max(self.errors().count());
+        let shown = &self.diagnostics[..max.min(self.diagnostics.len())];
+        // Only the lines shown are looked up: a 10 MiB file has a million others.
+        let wanted: std::collections::BTreeSet<usize> = shown
             .iter()
-            .take(max)
-            .map(|d| d.render(path, lines.as_deref()))
+            .flat_map(|d| std::iter::once(d.line).chain(d.related_line))
+            .collect();
+        let lines: Option<std::collections::HashMap<usize, &str>> =
+            self.source.as_deref().map(|s| {
+                let last = wanted.last().copied().unwrap_or(0);
+                s.lines()
+                    .take(last)
+                    .enumerate()
+                    .filter(|(i, _)| wanted.contains(&(i + 1)))
+                    .map(|(i, l)| (i + 1, l))
+                    .collect()
+            });
+        let mut out: String = shown
+            .iter()
+            .map(|d| d.render(path, lines.as_ref().map(|l| |n: usize| l.get(&n).copied())))
             .collect();
         if self.diagnostics.len() > max {
-            out.push_str(&format!(
-                "{path}: … and {} more problems\n",
-                self.diagnostics.len() - max
-            ));
+            let hidden = &self.diagnostics[max..];
+            let errors = hidden.iter().filter(|d| d.is_error()).count();
+            let warnings = hidden.len() - errors;
+            let mut parts = Vec::new();
+            if errors > 0 {
+                parts.push(format!("{errors} more error{}", plural(errors)));
+            }
+            if warnings > 0 {
+                parts.push(format!("{warnings} more warning{}", plural(warnings)));
+            }
+            out.push_str(&format!("{path}: … and {}\n", parts.join(" and ")));
         }
         out
+    }
+
+    /// A file that could not be read for a reason of ours, not the file's.
+    pub fn internal_failure(message: &str) -> Self {
+        Self::failed(Diagnostic::error(0, 0, message), None)
     }
 
     fn failed(diagnostic: Diagnostic, source: Option<String>) -> Self {
         Checked {
             quiz: None,
+            left_out: Vec::new(),
             diagnostics: vec![diagnostic],
             source,
         }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -126,7 +220,7 @@ pub fn check_bytes(id: &str, format: Format, bytes: &[u8]) -> Checked {
                 0,
                 0,
                 format!(
-                    "the file has {} bytes; quiz files may have at most 1 MiB ({} bytes)",
+                    "the file has {} bytes; quiz files may have at most 10 MiB ({} bytes)",
                     bytes.len(),
                     model::MAX_FILE_BYTES
                 ),
@@ -142,7 +236,7 @@ pub fn check_bytes(id: &str, format: Format, bytes: &[u8]) -> Checked {
     let parsed = match format {
         Format::Markdown => Ok(markdown::parse(id, text)),
         Format::Toml => toml_format::parse(id, text),
-        Format::OpenTdb => opentdb::parse(id, text),
+        Format::Json => json::parse(id, text),
     };
     let mut parsed = match parsed {
         Ok(parsed) => parsed,
@@ -152,12 +246,14 @@ pub fn check_bytes(id: &str, format: Format, bytes: &[u8]) -> Checked {
     let Parsed {
         quiz,
         mut diagnostics,
+        left_out,
         ..
     } = parsed;
     diagnostic::sort(&mut diagnostics);
     let ok = !diagnostics.iter().any(Diagnostic::is_error);
     Checked {
         quiz: ok.then_some(quiz),
+        left_out,
         diagnostics,
         source: Some(text.to_string()),
     }
@@ -171,12 +267,14 @@ pub fn check_file(path: &Path) -> Checked {
             Diagnostic::error(
                 0,
                 0,
-                "unknown quiz format: use .md (Markdown), .toml or .json (Open Trivia DB)",
+                "not a quiz format quizbot reads: use .md (Markdown), .toml or .json (an Open Trivia DB \
+                 export or a list of questions)",
             ),
             None,
         );
     };
-    let mut bytes = Vec::new();
+    let size = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
+    let mut bytes = Vec::with_capacity(size.min(model::MAX_FILE_BYTES) + 1);
     let read = std::fs::File::open(path).and_then(|f| {
         f.take(model::MAX_FILE_BYTES as u64 + 1)
             .read_to_end(&mut bytes)
@@ -194,7 +292,7 @@ pub fn check_file(path: &Path) -> Checked {
                 0,
                 0,
                 format!(
-                    "the file has {size} bytes; quiz files may have at most 1 MiB ({} bytes)",
+                    "the file has {size} bytes; quiz files may have at most 10 MiB ({} bytes)",
                     model::MAX_FILE_BYTES
                 ),
             ),

@@ -1,25 +1,20 @@
-//! Import of the public Open Trivia DB API response (product.md §3.3): HTML entities decoded,
-//! options in an order derived from the question text, so the same file always gives the same
-//! quiz.
+//! Import of Open Trivia DB exports (docs/quiz-format.md): the API response, a bare array of
+//! its results, results without `type`, and the `base64` and `url3986` encodings. Texts are
+//! decoded; options are placed in an order derived from the question text, so the same file
+//! always gives the same quiz.
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::diagnostic::Diagnostic;
-use super::line_index::LineIndex;
 use super::model::{Question, Quiz};
-use super::{Parsed, QuestionSpans, SourceMap};
-
-#[derive(Deserialize)]
-struct Response {
-    #[serde(default)]
-    response_code: i64,
-    results: Vec<RawResult>,
-}
+use super::Parsed;
 
 #[derive(Deserialize)]
 struct RawResult {
-    #[serde(rename = "type")]
-    kind: String,
+    /// "multiple" or "boolean"; some exports leave it out (then the answers tell).
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
     #[serde(default)]
     category: Option<String>,
     question: String,
@@ -27,44 +22,72 @@ struct RawResult {
     incorrect_answers: Vec<String>,
 }
 
-pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
-    let response: Response = serde_json::from_str(text).map_err(|e| {
-        Diagnostic::error(
-            e.line().max(1),
-            e.column().max(1),
-            format!("not an Open Trivia DB response: {e}"),
-        )
-    })?;
-    if response.response_code != 0 {
-        let meaning = match response.response_code {
-            1 => "no results",
-            2 => "invalid parameter",
-            3 => "session token not found",
-            4 => "session token exhausted",
-            5 => "rate limited",
-            _ => "unknown",
-        };
-        return Err(Diagnostic::error(
-            1,
-            1,
-            format!(
-                "the Open Trivia DB response has response_code {} ({meaning}); fetch it again",
-                response.response_code
-            ),
-        ));
-    }
+/// How the API encoded the texts (`encode=` in the request URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    /// The default: HTML entities (`&quot;`).
+    Html,
+    /// `encode=base64`: every string in base64.
+    Base64,
+    /// `encode=url3986`: every string percent-encoded.
+    Url,
+}
 
-    let index = LineIndex::new(text);
-    let lines = question_lines(text, &index);
+/// Refuses an error response (`response_code` other than 0) with what the code means.
+pub fn check_response_code(code: i64) -> Result<(), Diagnostic> {
+    if code == 0 {
+        return Ok(());
+    }
+    let meaning = match code {
+        1 => "no results",
+        2 => "invalid parameter",
+        3 => "session token not found",
+        4 => "session token exhausted",
+        5 => "rate limited",
+        _ => "unknown",
+    };
+    Err(Diagnostic::error(
+        1,
+        1,
+        format!("the Open Trivia DB response has response_code {code} ({meaning}); fetch it again"),
+    ))
+}
+
+/// The `results` of a response, or a bare array of them; `lines` holds the line of each
+/// `"question"` key.
+pub fn parse_results(id: &str, items: &[Value], lines: &[usize]) -> Result<Parsed, Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut questions = Vec::with_capacity(response.results.len());
-    let mut spans = Vec::with_capacity(response.results.len());
-    for (i, r) in response.results.iter().enumerate() {
+    let mut raw = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
         let line = lines.get(i).copied().unwrap_or(1);
-        let prompt = decode(&r.question);
-        let correct = decode(&r.correct_answer);
-        let incorrect: Vec<String> = r.incorrect_answers.iter().map(|a| decode(a)).collect();
-        let (options, answer) = match r.kind.as_str() {
+        match RawResult::deserialize(item) {
+            Ok(r) => raw.push((line, r)),
+            Err(e) => diagnostics.push(Diagnostic::error(
+                line,
+                1,
+                format!(
+                    "question {}: not an Open Trivia DB question ({e}); each needs `question`, \
+                     `correct_answer` and `incorrect_answers`",
+                    i + 1
+                ),
+            )),
+        }
+    }
+    let encoding = detect_encoding(&raw.iter().map(|(_, r)| r).collect::<Vec<_>>());
+    let text = |s: &str| decode(s, encoding);
+    let mut questions = Vec::with_capacity(raw.len());
+    for (line, r) in &raw {
+        let line = *line;
+        let n = questions.len() + 1;
+        let prompt = text(&r.question);
+        let correct = text(&r.correct_answer);
+        let incorrect: Vec<String> = r.incorrect_answers.iter().map(|a| text(a)).collect();
+        let kind = match r.kind.as_deref().map(|k| plain(k, encoding)) {
+            Some(kind) => kind,
+            None if is_true_false(&correct, &incorrect) => "boolean".to_string(),
+            None => "multiple".to_string(),
+        };
+        let (options, answer) = match kind.as_str() {
             "boolean" => {
                 let options = vec!["True".to_string(), "False".to_string()];
                 let answer = options
@@ -77,8 +100,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
                             line,
                             1,
                             format!(
-                                "question {}: a boolean question's correct_answer must be True or False, not {correct:?}",
-                                i + 1
+                                "question {n}: a boolean question's correct_answer must be True or False, not {correct:?}"
                             ),
                         ));
                         (options, 0)
@@ -91,8 +113,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
                         line,
                         1,
                         format!(
-                            "question {}: the correct answer {correct:?} is also listed as incorrect",
-                            i + 1
+                            "question {n}: the correct answer {correct:?} is also listed as incorrect"
                         ),
                     ));
                 }
@@ -103,21 +124,14 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
                     line,
                     1,
                     format!(
-                        "question {}: unknown type {other:?} (Open Trivia DB uses \"multiple\" and \"boolean\")",
-                        i + 1
+                        "question {n}: unknown type {other:?} (Open Trivia DB uses \"multiple\" and \"boolean\")"
                     ),
                 ));
                 (vec![correct], 0)
             }
         };
-        spans.push(QuestionSpans {
-            line,
-            options: Vec::new(),
-            answer: Some(line),
-            explanation: None,
-        });
         questions.push(Question {
-            number: i + 1,
+            number: n,
             line,
             prompt,
             options,
@@ -127,38 +141,116 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
         });
     }
 
-    let categories: Vec<String> = response
-        .results
+    let categories: Vec<String> = raw
         .iter()
-        .filter_map(|r| r.category.as_deref().map(decode))
+        .filter_map(|(_, r)| r.category.as_deref().map(|c| plain(c, encoding)))
         .collect();
     let title = match categories.first() {
         Some(first) if categories.iter().all(|c| c == first) => first.clone(),
         _ => humanize(id),
     };
-    Ok(Parsed {
-        quiz: Quiz {
-            id: id.to_string(),
-            title,
-            description: "Questions from the Open Trivia DB (opentdb.com), CC BY-SA 4.0."
-                .to_string(),
-            question_seconds: None,
-            questions,
-            tiers: Vec::new(),
-        },
-        map: SourceMap {
-            title_line: 1,
-            questions: spans,
-            tiers: Vec::new(),
-        },
-        diagnostics,
-    })
+    let quiz = Quiz {
+        id: id.to_string(),
+        title,
+        description: "Questions from the Open Trivia DB (opentdb.com), CC BY-SA 4.0.".to_string(),
+        question_seconds: None,
+        questions,
+        tiers: Vec::new(),
+    };
+    Ok(Parsed::imported(quiz, diagnostics))
 }
 
-/// HTML entities decoded (the API encodes `"` as `&quot;`), and the Markdown characters Discord
-/// would interpret escaped: the source is plain text.
-fn decode(s: &str) -> String {
-    let decoded = html_escape::decode_html_entities(s);
+/// A true/false question written without its `type`.
+fn is_true_false(correct: &str, incorrect: &[String]) -> bool {
+    let tf = |s: &str| s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false");
+    tf(correct)
+        && incorrect.len() == 1
+        && tf(&incorrect[0])
+        && !incorrect[0].eq_ignore_ascii_case(correct)
+}
+
+/// Which encoding the file's texts are in. base64 and url3986 leave no spaces in any text;
+/// base64 also encodes the `type`, and url3986 turns spaces into `%20`.
+fn detect_encoding(results: &[&RawResult]) -> Encoding {
+    let texts = || results.iter().map(|r| r.question.as_str());
+    if results.is_empty() || texts().any(|t| t.contains(' ')) {
+        return Encoding::Html;
+    }
+    let kinds_base64 = results
+        .iter()
+        .filter_map(|r| r.kind.as_deref())
+        .all(|k| matches!(k, "bXVsdGlwbGU=" | "Ym9vbGVhbg=="));
+    if kinds_base64 && texts().all(|t| base64(t).is_some()) {
+        return Encoding::Base64;
+    }
+    if texts().any(|t| t.contains('%')) && texts().all(|t| percent(t).is_some()) {
+        return Encoding::Url;
+    }
+    Encoding::Html
+}
+
+/// A text in the file's encoding, decoded without Markdown escapes (for types, categories).
+fn plain(s: &str, encoding: Encoding) -> String {
+    match encoding {
+        Encoding::Html => html_escape::decode_html_entities(s).trim().to_string(),
+        Encoding::Base64 => base64(s).unwrap_or_else(|| s.to_string()),
+        Encoding::Url => percent(s).unwrap_or_else(|| s.to_string()),
+    }
+}
+
+/// Standard base64 (with `=` padding) to UTF-8 text; `None` when it is not that.
+fn base64(s: &str) -> Option<String> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let bytes = s.trim().as_bytes();
+    if bytes.len() % 4 != 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    for chunk in bytes.chunks(4) {
+        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 {
+            return None;
+        }
+        let mut n: u32 = 0;
+        for &c in &chunk[..4 - pad] {
+            n = (n << 6) | u32::from(value(c)?);
+        }
+        n <<= 6 * pad as u32;
+        let decoded = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&decoded[..3 - pad]);
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Percent-decoding (`%20` → space) to UTF-8 text; `None` when an escape is broken.
+fn percent(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The text decoded (the API's default encodes `"` as `&quot;`), and the Markdown characters
+/// Discord would interpret escaped: the source is plain text.
+fn decode(s: &str, encoding: Encoding) -> String {
+    let decoded = plain(s, encoding);
     let mut out = String::with_capacity(decoded.len());
     for c in decoded.trim().chars() {
         if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|') {
@@ -199,22 +291,8 @@ fn stable_order(prompt: &str, correct: String, incorrect: Vec<String>) -> (Vec<S
     (shuffled, answer)
 }
 
-/// The line of each `"question":` key, in order: serde does not keep positions of values.
-fn question_lines(text: &str, index: &LineIndex<'_>) -> Vec<usize> {
-    let mut lines = Vec::new();
-    let mut from = 0;
-    while let Some(at) = text[from..].find("\"question\"") {
-        let pos = from + at;
-        from = pos + "\"question\"".len();
-        if text[from..].trim_start().starts_with(':') {
-            lines.push(index.line(pos));
-        }
-    }
-    lines
-}
-
 /// `general-knowledge` → `General knowledge`.
-fn humanize(id: &str) -> String {
+pub fn humanize(id: &str) -> String {
     let spaced = id.replace(['-', '_'], " ");
     let mut chars = spaced.chars();
     match chars.next() {
@@ -263,9 +341,21 @@ mod tests {
     }
 
     #[test]
+    fn base64_and_percent_encodings() {
+        assert_eq!(base64("bXVsdGlwbGU=").as_deref(), Some("multiple"));
+        assert_eq!(base64("SGk/").as_deref(), Some("Hi?"));
+        assert_eq!(base64("no!"), None);
+        assert_eq!(
+            percent("What%20is%20%22HTML%22%3F").as_deref(),
+            Some("What is \"HTML\"?")
+        );
+        assert_eq!(percent("100%"), None);
+    }
+
+    #[test]
     fn entities_decoded_markdown_escaped() {
         assert_eq!(
-            decode("&quot;A&quot; &amp; B&#039;s *C*"),
+            decode("&quot;A&quot; &amp; B&#039;s *C*", Encoding::Html),
             "\"A\" & B's \\*C\\*"
         );
     }

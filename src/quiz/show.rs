@@ -1,8 +1,11 @@
-//! The JSON form of a quiz printed by `quizbot show --json` (product.md §3.4), field for field.
+//! The JSON form of a quiz printed by `quizbot show --json` (docs/quiz-format.md), field for
+//! field. Questions the quiz leaves out are listed in their place, marked, so that a tool sees
+//! everything that was read.
 
 use serde::Serialize;
 
 use super::model::Quiz;
+use super::{LeftOut, LeftOutReason};
 
 #[derive(Serialize)]
 struct ShowQuiz<'a> {
@@ -15,14 +18,25 @@ struct ShowQuiz<'a> {
 
 #[derive(Serialize)]
 struct ShowQuestion<'a> {
-    number: usize,
+    /// Position in the quiz as played; null for a question left out.
+    number: Option<usize>,
     line: usize,
+    /// "choice" (one correct option) or "multi" (several).
+    kind: &'static str,
     prompt: &'a str,
     options: &'a [String],
-    answer: usize,
+    /// Zero-based index of the correct option; null when none is marked. Absent for "multi".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer: Option<Option<usize>>,
+    /// Zero-based indexes of the correct options of a "multi" question, sorted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answers: Option<&'a [usize]>,
     explanation: &'a str,
     /// The question's own limit, else the quiz's; null when the file sets none.
     seconds: Option<u32>,
+    /// Why the question is not played (present only then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    left_out: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -32,24 +46,49 @@ struct ShowTier<'a> {
     label: &'a str,
 }
 
-pub fn to_json(quiz: &Quiz) -> serde_json::Value {
+pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
+    let mut questions: Vec<ShowQuestion<'_>> = quiz
+        .questions
+        .iter()
+        .map(|q| ShowQuestion {
+            number: Some(q.number),
+            line: q.line,
+            kind: "choice",
+            prompt: &q.prompt,
+            options: &q.options,
+            answer: Some(Some(q.answer)),
+            answers: None,
+            explanation: &q.explanation,
+            seconds: q.seconds.or(quiz.question_seconds),
+            left_out: None,
+        })
+        .collect();
+    for l in left_out {
+        let multi = matches!(l.reason, LeftOutReason::SeveralAnswers(_));
+        questions.push(ShowQuestion {
+            number: None,
+            line: l.line,
+            kind: if multi { "multi" } else { "choice" },
+            prompt: &l.prompt,
+            options: &l.options,
+            answer: (!multi).then(|| l.answers.first().copied()),
+            answers: multi.then_some(l.answers.as_slice()),
+            explanation: &l.explanation,
+            seconds: None,
+            left_out: Some(match l.reason {
+                LeftOutReason::OptionCount(_) => "option count",
+                LeftOutReason::NoAnswer => "no answer",
+                LeftOutReason::SeveralAnswers(_) => "multi-select not played yet",
+            }),
+        });
+    }
+    // File order; a sort that keeps equal lines in place.
+    questions.sort_by_key(|q| q.line);
     let show = ShowQuiz {
         id: &quiz.id,
         title: &quiz.title,
         description: &quiz.description,
-        questions: quiz
-            .questions
-            .iter()
-            .map(|q| ShowQuestion {
-                number: q.number,
-                line: q.line,
-                prompt: &q.prompt,
-                options: &q.options,
-                answer: q.answer,
-                explanation: &q.explanation,
-                seconds: q.seconds.or(quiz.question_seconds),
-            })
-            .collect(),
+        questions,
         tiers: quiz
             .tiers
             .iter()

@@ -109,6 +109,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
             options: vec![(options_line, options_col); options.len()],
             answer: Some(answer_line),
             explanation: None,
+            name: None,
         });
         questions.push(Question {
             number: i + 1,
@@ -144,6 +145,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
     }
 
     Ok(Parsed {
+        left_out: Vec::new(),
         quiz: Quiz {
             id: id.to_string(),
             title: raw.title.get_ref().trim().to_string(),

@@ -2,7 +2,7 @@
 //! podium, and each player's private "My results".
 
 use super::custom_id::CustomId;
-use super::text::{display_name, thousands, truncate};
+use super::text::{display_name, inline_option, thousands, truncate};
 use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
 use crate::game::live::{Hardest, Standing};
 use crate::game::scoring::Scoring;
@@ -210,7 +210,7 @@ pub fn my_results(r: &MyResultsInput<'_>) -> MessageView {
             Some(c) => format!(
                 "{}. {}",
                 letter(usize::from(c)),
-                truncate(q.options.get(usize::from(c)).map_or("", String::as_str), 80)
+                inline_option(q.options.get(usize::from(c)).map_or("", String::as_str), 80)
             ),
             None => "no answer".to_string(),
         };
@@ -220,7 +220,7 @@ pub fn my_results(r: &MyResultsInput<'_>) -> MessageView {
                 i + 1,
                 truncate(&q.prompt, 200),
                 letter(q.answer),
-                truncate(q.correct_option(), 150)
+                inline_option(q.correct_option(), 150)
             ),
             q.explanation.clone(),
         ));

@@ -1,6 +1,6 @@
 //! Short replies, most of them ephemeral: acknowledgements and polite refusals.
 
-use super::text::truncate;
+use super::text::inline_option;
 use super::view::MessageView;
 use crate::game::live::Refusal;
 use crate::quiz::model::letter;
@@ -10,7 +10,7 @@ pub fn locked_in(choice: usize, option: &str, changed: bool) -> MessageView {
         "{} **{}** — {}",
         if changed { "Changed to" } else { "Locked in:" },
         letter(choice),
-        truncate(option, 300)
+        inline_option(option, 300)
     ))
 }
 

@@ -2,7 +2,7 @@
 
 use super::custom_id::CustomId;
 use super::limits::LABEL;
-use super::text::{display_name, plain, thousands, truncate};
+use super::text::{display_name, lettered_option, plain, thousands, truncate};
 use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
 use crate::quiz::model::{letter, Question};
 
@@ -53,7 +53,7 @@ pub fn reveal(card: &Card<'_>, stats: &RevealStats) -> MessageView {
         "\n\nClosed · **{}** answered",
         thousands(card.answered)
     ));
-    let mut answer = format!("**{}.** {}", letter(q.answer), q.correct_option());
+    let mut answer = lettered_option(&format!("**{}.**", letter(q.answer)), q.correct_option());
     if !q.explanation.is_empty() {
         answer.push_str("\n\n");
         answer.push_str(&q.explanation);
@@ -105,7 +105,11 @@ pub(crate) fn body(q: &Question, correct: Option<usize>) -> String {
             Some(_) => "▫️ ",
             None => "",
         };
-        out.push_str(&format!("\n{mark}**{}.** {option}", letter(i)));
+        out.push('\n');
+        out.push_str(&lettered_option(
+            &format!("{mark}**{}.**", letter(i)),
+            option,
+        ));
     }
     out
 }
@@ -134,10 +138,11 @@ fn buttons(card: &Card<'_>, correct: Option<usize>) -> Vec<ButtonView> {
         .collect()
 }
 
-/// "B" alone, or "B · option text" when that fits in a label.
+/// "B" alone, or "B · option text" when that fits in a label. An option that holds a block
+/// (code, a list) is shown in the message; its button carries the letter.
 pub fn option_label(index: usize, option: &str) -> String {
     let full = format!("{} · {}", letter(index), plain(option));
-    if full.chars().count() <= LABEL {
+    if full.chars().count() <= LABEL && !option.contains('\n') {
         full
     } else {
         letter(index).to_string()

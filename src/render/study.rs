@@ -5,7 +5,7 @@
 use super::custom_id::CustomId;
 use super::limits::{self, DESCRIPTION, EMBED_TOTAL};
 use super::question::{body, option_label};
-use super::text::{display_name, thousands, truncate};
+use super::text::{display_name, lettered_option, thousands, truncate};
 use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
 use crate::game::run::{Progress, RunKind};
 use crate::game::schedule::{is_series, parse_time, Daily};
@@ -194,7 +194,7 @@ fn embed_chars(e: &EmbedView) -> usize {
 /// The correct answer and the explanation, within `budget` characters.
 fn answer_embed(q: &Question, budget: usize) -> EmbedView {
     let title = format!("Answer: {}", letter(q.answer));
-    let head = format!("**{}.** {}", letter(q.answer), q.correct_option());
+    let head = lettered_option(&format!("**{}.**", letter(q.answer)), q.correct_option());
     let mut description = head.clone();
     if !q.explanation.is_empty() {
         let room = budget

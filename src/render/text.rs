@@ -77,6 +77,33 @@ pub fn plain(s: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// An option inside a line of text ("Locked in: B — …", "Correct: B. …"), at most `max`
+/// characters. An option that holds a block (a code block under `- [ ] .`) is flattened to
+/// plain words, so that a cut never leaves a code fence open.
+pub fn inline_option(option: &str, max: usize) -> String {
+    if !option.contains('\n') {
+        return truncate(option, max);
+    }
+    let words: Vec<&str> = option
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !(t.starts_with("```") || t.starts_with("~~~"))
+        })
+        .collect();
+    truncate(&plain(&words.join(" ")), max)
+}
+
+/// `**B.** text`; an option that holds a block starts it on the next line, where Discord
+/// renders a code block or a list.
+pub fn lettered_option(prefix: &str, option: &str) -> String {
+    if option.contains('\n') {
+        format!("{prefix}\n{option}")
+    } else {
+        format!("{prefix} {option}")
+    }
+}
+
 /// Splits text into pieces of at most `max` characters, preferring line breaks, then spaces.
 pub fn chunks(s: &str, max: usize) -> Vec<String> {
     let mut out = Vec::new();
@@ -114,6 +141,24 @@ pub fn thousands(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_option_with_a_block_is_flattened_inside_a_line() {
+        assert_eq!(
+            inline_option("```sh\nwc -l < notes.txt\n```", 80),
+            "wc -l < notes.txt"
+        );
+        assert_eq!(
+            inline_option("1. Run `ls`.\n2. Read.", 80),
+            "1. Run ls. 2. Read."
+        );
+        assert_eq!(inline_option("**bold** one line", 80), "**bold** one line");
+        assert_eq!(
+            lettered_option("**A.**", "```\nx\n```"),
+            "**A.**\n```\nx\n```"
+        );
+        assert_eq!(lettered_option("**A.**", "x"), "**A.** x");
+    }
 
     #[test]
     fn truncate_counts_the_ellipsis() {

@@ -261,7 +261,7 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, guild_only)]
 pub async fn upload(
     ctx: Context<'_>,
-    #[description = "The quiz file (.md, .toml or .json, at most 1 MiB)"]
+    #[description = "The quiz file (.md, .toml or .json, at most 10 MiB)"]
     file: serenity::Attachment,
 ) -> Result<(), Error> {
     let app = ctx.data();
@@ -273,7 +273,7 @@ pub async fn upload(
         return say(
             ctx,
             format!(
-                "`{}` is {} bytes; quiz files may have at most 1 MiB.",
+                "`{}` is {} bytes; quiz files may have at most 10 MiB.",
                 truncate(&file.filename, 80),
                 file.size
             ),
@@ -298,8 +298,12 @@ pub async fn upload(
         .await
     {
         Ok(up) => {
+            let left_out = match up.left_out {
+                0 => String::new(),
+                n => format!("; {n} more left out, see the warnings"),
+            };
             let mut text = format!(
-                "✅ {} **{}** (`{}`, {} questions). Start it with `/quiz start quiz:{}`.",
+                "✅ {} **{}** (`{}`, {} questions{left_out}). Start it with `/quiz start quiz:{}`.",
                 if up.replaced { "Replaced" } else { "Added" },
                 truncate(&up.quiz.title, 200),
                 up.quiz.id,

@@ -1,5 +1,6 @@
-//! Answer lines (`**Answer: b) text**`, `Answer: B`, `> **Answer:** b`), explanation labels,
-//! `<details>` answer blocks and Answer Key entries.
+//! Answer lines (`**Answer: b) text**`, `Answer: B`, `**Answer:** A, C`, `> **Answer:** b`),
+//! answers given only in prose ("The correct answer is b) …"), explanation labels and Answer Key
+//! entries.
 
 use super::lines::{
     normalize, skip_emphasis, strip_bullet, strip_keyword, strip_number_marker, unquote,
@@ -9,14 +10,60 @@ use crate::quiz::model::index_of_letter;
 /// What an answer names: a letter (with the option's text restated, perhaps) or only a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnswerValue {
-    Letter { index: usize, text: Option<String> },
+    Letter {
+        index: usize,
+        text: Option<String>,
+    },
+    /// Several letters: `A, C`, `B and D` (a question with several correct options).
+    Letters(Vec<usize>),
     Text(String),
 }
 
+/// What an answer resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    One(usize),
+    /// Sorted, at least two.
+    Several(Vec<usize>),
+}
+
+impl Resolved {
+    /// `A`, or `A, C`: for messages.
+    pub fn letters(&self) -> String {
+        match self {
+            Resolved::One(i) => crate::quiz::model::letter(*i).to_string(),
+            Resolved::Several(v) => v
+                .iter()
+                .map(|&i| crate::quiz::model::letter(i).to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
 impl AnswerValue {
-    /// Resolves to an option index, or says why it can't.
+    /// Resolves to option indexes, or says why it can't.
+    pub fn resolve_all(&self, options: &[String]) -> Result<Resolved, String> {
+        match self {
+            AnswerValue::Letters(indexes) => {
+                if let Some(&missing) = indexes.iter().find(|&&i| i >= options.len()) {
+                    let letter = crate::quiz::model::letter(missing);
+                    return Err(format!(
+                        "the answer names {letter}, but there is no option {letter}"
+                    ));
+                }
+                Ok(Resolved::Several(indexes.clone()))
+            }
+            _ => self.resolve(options).map(Resolved::One),
+        }
+    }
+
+    /// Resolves to one option index, or says why it can't.
     pub fn resolve(&self, options: &[String]) -> Result<usize, String> {
         match self {
+            AnswerValue::Letters(indexes) => {
+                Err(format!("the answer names {} options", indexes.len()))
+            }
             AnswerValue::Letter { index, text } => {
                 let letter = crate::quiz::model::letter(*index);
                 let Some(option) = options.get(*index) else {
@@ -63,6 +110,9 @@ pub fn parse_value(value: &str) -> Option<AnswerValue> {
     if v.is_empty() {
         return None;
     }
+    if let Some(letters) = several_letters(v) {
+        return Some(AnswerValue::Letters(letters));
+    }
     let mut chars = v.char_indices();
     let (_, first) = chars.next()?;
     let (letter, after) = if first == '(' {
@@ -93,6 +143,58 @@ pub fn parse_value(value: &str) -> Option<AnswerValue> {
         .filter(|t| !t.is_empty())
         .map(String::from);
     Some(AnswerValue::Letter { index, text })
+}
+
+/// `A, C`, `B and D`, `a & c`, `A/B`, `(a), (c)`: two or more single letters, sorted and
+/// without repeats.
+fn several_letters(v: &str) -> Option<Vec<usize>> {
+    let mut letters = Vec::new();
+    let cleaned = v.trim_end_matches(['.', ' ']);
+    for part in cleaned
+        .split([',', '&', '/', ';'])
+        .flat_map(|p| p.split(" and "))
+    {
+        let p = part.trim().trim_matches(['(', ')', ' ']);
+        if p.is_empty() {
+            continue;
+        }
+        let mut chars = p.chars();
+        let c = chars.next()?;
+        if chars.next().is_some() || !c.is_ascii_alphabetic() {
+            return None;
+        }
+        letters.push(index_of_letter(c)?);
+    }
+    letters.sort_unstable();
+    letters.dedup();
+    (letters.len() >= 2).then_some(letters)
+}
+
+/// An answer given only in prose: "The correct answer is b) …", "Correct answer is: C".
+/// Returns the column of the phrase and the value after it.
+pub fn prose_answer(line: &str) -> Option<(usize, AnswerValue)> {
+    let lower = line.to_lowercase();
+    let phrase = ["correct answer is", "right answer is", "the answer is"]
+        .iter()
+        .find_map(|p| lower.find(p).map(|at| (at, p.len())))?;
+    // Lower-casing can change byte lengths outside ASCII; only trust positions it kept.
+    if lower.len() != line.len() {
+        return None;
+    }
+    let rest = line[phrase.0 + phrase.1..].trim_start_matches([':', ' ', '*', '_']);
+    // Only a letter with a label (`b)`, `(b)`, `B.`, `B:`) or standing alone counts: prose
+    // such as "the answer is a matter of taste" names no option.
+    let mut chars = rest.chars();
+    let value = match (chars.next(), chars.next(), chars.next()) {
+        (Some('('), Some(c), Some(')')) if c.is_ascii_alphabetic() => Some(c),
+        (Some(c), Some(')' | '.' | ':'), _) if c.is_ascii_alphabetic() => Some(c),
+        (Some(c), None, _) if c.is_ascii_alphabetic() => Some(c),
+        (Some(c), Some(' ' | ',' | '*'), _) if c.is_ascii_uppercase() && c != 'A' => Some(c),
+        _ => None,
+    }?;
+    let index = index_of_letter(value)?;
+    let col = line[..phrase.0].chars().count() + 1;
+    Some((col, AnswerValue::Letter { index, text: None }))
 }
 
 /// A line that gives the answer: returns the column of the keyword and the raw value after it
@@ -175,68 +277,6 @@ pub fn key_entry(line: &str) -> Option<(u64, AnswerValue)> {
     Some((number, value))
 }
 
-/// The pieces of a line that carries `<details>` / `<summary>` / `</details>` tags.
-#[derive(Debug, PartialEq, Eq)]
-pub enum DetailsPart<'a> {
-    Open,
-    Summary(&'a str),
-    Close,
-    Text(&'a str),
-}
-
-/// Splits a line at details/summary tags; `None` when it has none. One pass over the line:
-/// each `<` is looked at once.
-pub fn details_parts(line: &str) -> Option<Vec<DetailsPart<'_>>> {
-    let lower = line.to_ascii_lowercase(); // same byte offsets as `line`
-    if !lower.contains("<details") && !lower.contains("</details") && !lower.contains("<summary") {
-        return None;
-    }
-    let mut parts = Vec::new();
-    let mut text_from = 0;
-    let mut pos = 0;
-    while let Some(at) = lower[pos..].find('<').map(|p| pos + p) {
-        let rest = &lower[at..];
-        let tag = ["<details", "</details>", "<summary"]
-            .into_iter()
-            .find(|t| rest.starts_with(t));
-        let Some(tag) = tag else {
-            pos = at + 1;
-            continue;
-        };
-        // No `>` after this tag means none after any later one either: the rest is text.
-        let Some(end) = rest.find('>').map(|e| at + e + 1) else {
-            break;
-        };
-        push_text(&mut parts, &line[text_from..at]);
-        pos = end;
-        match tag {
-            "<details" => parts.push(DetailsPart::Open),
-            "</details>" => parts.push(DetailsPart::Close),
-            _ => {
-                let close = lower[pos..].find("</summary>").map(|c| pos + c);
-                let summary_end = close.unwrap_or(line.len());
-                parts.push(DetailsPart::Summary(line[pos..summary_end].trim()));
-                pos = close.map_or(line.len(), |c| c + "</summary>".len());
-            }
-        }
-        text_from = pos;
-    }
-    push_text(&mut parts, &line[text_from..]);
-    Some(parts)
-}
-
-fn push_text<'a>(parts: &mut Vec<DetailsPart<'a>>, text: &'a str) {
-    if !text.trim().is_empty() {
-        parts.push(DetailsPart::Text(text.trim()));
-    }
-}
-
-/// Whether a `<summary>` announces the answer ("Answer", "Show solution", "Click for answer").
-pub fn is_answer_summary(summary: &str) -> bool {
-    let s = summary.to_lowercase();
-    s.contains("answer") || s.contains("solution")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,6 +303,43 @@ mod tests {
             Some(AnswerValue::Text("A cat".into()))
         );
         assert_eq!(parse_value(""), None);
+    }
+
+    #[test]
+    fn several_letters_make_several_answers() {
+        assert_eq!(parse_value("A, C"), Some(AnswerValue::Letters(vec![0, 2])));
+        assert_eq!(
+            parse_value("b and d"),
+            Some(AnswerValue::Letters(vec![1, 3]))
+        );
+        assert_eq!(
+            parse_value("(a), (c)"),
+            Some(AnswerValue::Letters(vec![0, 2]))
+        );
+        assert_eq!(
+            parse_value("A, B, E."),
+            Some(AnswerValue::Letters(vec![0, 1, 4]))
+        );
+        assert_eq!(
+            parse_value("Salt and pepper"),
+            Some(AnswerValue::Text("Salt and pepper".into()))
+        );
+    }
+
+    #[test]
+    fn answers_in_prose() {
+        let b = Some(AnswerValue::Letter {
+            index: 1,
+            text: None,
+        });
+        assert_eq!(
+            prose_answer("The correct answer is b) To reduce the variance.").map(|a| a.1),
+            b
+        );
+        assert_eq!(prose_answer("The correct answer is (b).").map(|a| a.1), b);
+        assert_eq!(prose_answer("Correct answer is: B").map(|a| a.1), b);
+        assert_eq!(prose_answer("The answer is a matter of taste."), None);
+        assert_eq!(prose_answer("No answer here."), None);
     }
 
     #[test]
@@ -319,17 +396,6 @@ mod tests {
         assert_eq!(key_entry("**6.** b"), Some((6, letter(1, None))));
         assert_eq!(key_entry("7 - a"), Some((7, letter(0, None))));
         assert_eq!(key_entry("no number"), None);
-    }
-
-    #[test]
-    fn details_tags_are_split_on_one_line() {
-        use DetailsPart::*;
-        assert_eq!(
-            details_parts("<details><summary>Answer</summary>**b)** because</details>"),
-            Some(vec![Open, Summary("Answer"), Text("**b)** because"), Close])
-        );
-        assert_eq!(details_parts("plain"), None);
-        assert_eq!(details_parts("<details"), Some(vec![Text("<details")]));
     }
 
     #[test]

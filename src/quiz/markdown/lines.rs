@@ -29,29 +29,6 @@ pub fn heading(line: &str) -> Option<(usize, &str)> {
     Some((level, text))
 }
 
-/// A thematic break (`---`, `***`, `___`, spaces allowed between).
-pub fn is_rule(line: &str) -> bool {
-    let t = line.trim();
-    let Some(first) = t.chars().next() else {
-        return false;
-    };
-    matches!(first, '-' | '*' | '_')
-        && t.chars().filter(|&c| c == first).count() >= 3
-        && t.chars().all(|c| c == first || c == ' ' || c == '\t')
-}
-
-/// The fence marker of a line that opens or closes a code block: "```" or "~~~" (or longer).
-pub fn fence(line: &str) -> Option<&str> {
-    let t = line.trim_start();
-    for ch in ['`', '~'] {
-        let n = t.chars().take_while(|&c| c == ch).count();
-        if n >= 3 {
-            return Some(&t[..n]);
-        }
-    }
-    None
-}
-
 pub fn is_blank(line: &str) -> bool {
     line.trim().is_empty()
 }
@@ -169,17 +146,6 @@ mod tests {
         assert_eq!(heading("#hashtag"), None);
         assert_eq!(heading("####### seven"), None);
         assert_eq!(heading("    # code"), None);
-    }
-
-    #[test]
-    fn rules_and_fences() {
-        assert!(is_rule("---"));
-        assert!(is_rule(" * * * "));
-        assert!(!is_rule("--"));
-        assert!(!is_rule("- a"));
-        assert_eq!(fence("```rust"), Some("```"));
-        assert_eq!(fence("~~~~"), Some("~~~~"));
-        assert_eq!(fence("``"), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Option lines: `a) text`, `A. text`, `(a) text`, `A: text`, `**B)** text`, with an optional
-//! bullet and task box (`- [x] b) text`), and unlettered list items (`- True`).
+//! bullet and task box (`- [x] b) text`), unlettered list items (`- True`), and the boxes of
+//! Microsoft Learn's format (`( ) text`, `(x) text`, with `{{feedback}}` after the text).
 
 use super::lines::{strip_bullet, strip_task_box};
 use crate::quiz::model::index_of_letter;
@@ -8,7 +9,7 @@ use crate::quiz::model::index_of_letter;
 pub struct OptionLine<'a> {
     /// Zero-based index of the letter, `None` for an unlettered list item.
     pub letter: Option<usize>,
-    /// `Some(true)` for `[x]`, `Some(false)` for `[ ]`, `None` without a task box.
+    /// `Some(true)` for `[x]` / `(x)`, `Some(false)` for `[ ]` / `( )`, `None` without a box.
     pub checked: Option<bool>,
     pub text: &'a str,
     /// 1-based column of the letter (or of the item text when unlettered).
@@ -19,10 +20,17 @@ pub fn option_line(line: &str) -> Option<OptionLine<'_>> {
     let s = line.trim_start();
     let bullet = strip_bullet(s);
     let s = bullet.unwrap_or(s);
-    let (checked, s) = match bullet.and_then(strip_task_box) {
+    let boxed = match bullet {
+        Some(rest) => strip_task_box(rest),
+        None => strip_task_box(s).or_else(|| strip_paren_box(s)),
+    };
+    let (checked, s) = match boxed {
         Some((checked, rest)) => (Some(checked), rest),
         None => (None, s),
     };
+    if bullet.is_none() && checked.is_some() && s.trim().is_empty() {
+        return None;
+    }
     let col = line[..line.len() - s.len()].chars().count() + 1;
     if let Some((letter, text)) = strip_letter_label(s) {
         return Some(OptionLine {
@@ -32,12 +40,37 @@ pub fn option_line(line: &str) -> Option<OptionLine<'_>> {
             col,
         });
     }
-    (bullet.is_some() && !s.trim().is_empty()).then(|| OptionLine {
+    ((bullet.is_some() || checked.is_some()) && !s.trim().is_empty()).then(|| OptionLine {
         letter: None,
         checked,
         text: s.trim(),
         col,
     })
+}
+
+/// `( ) text` → `(false, "text")`, `(x) text` → `(true, "text")`.
+fn strip_paren_box(s: &str) -> Option<(bool, &str)> {
+    let checked = if s.starts_with("( )") {
+        false
+    } else if s.starts_with("(x)") || s.starts_with("(X)") {
+        true
+    } else {
+        return None;
+    };
+    let rest = &s[3..];
+    rest.starts_with([' ', '\t'])
+        .then(|| (checked, rest.trim_start()))
+}
+
+/// Microsoft Learn's per-option feedback: `text {{Correct. Because …}}` → `("text",
+/// Some("Correct. Because …"))`.
+pub fn split_feedback(text: &str) -> (&str, Option<&str>) {
+    let t = text.trim_end();
+    if let (Some(open), true) = (t.rfind("{{"), t.ends_with("}}")) {
+        let inner = t[open + 2..t.len() - 2].trim();
+        return (t[..open].trim_end(), (!inner.is_empty()).then_some(inner));
+    }
+    (t, None)
 }
 
 /// `b) text`, `B. text`, `(b) text`, `b: text`, `**b)** text`, `**b) text**` → `(1, "text")`.
@@ -111,6 +144,20 @@ mod tests {
         assert_eq!(option_line("a)no space"), None);
         assert_eq!(option_line("1. numbered"), None);
         assert_eq!(option_line("é) accent"), None);
+    }
+
+    #[test]
+    fn microsoft_learn_boxes_and_feedback() {
+        let o = option_line("(x) A private registry {{Correct. It is private.}}").unwrap();
+        assert_eq!((o.letter, o.checked), (None, Some(true)));
+        assert_eq!(
+            split_feedback(o.text),
+            ("A private registry", Some("Correct. It is private."))
+        );
+        let o = option_line("( ) A public one").unwrap();
+        assert_eq!((o.checked, o.text), (Some(false), "A public one"));
+        assert_eq!(lettered("(x) text"), None, "(x) is a box, not the letter x");
+        assert_eq!(split_feedback("plain"), ("plain", None));
     }
 
     #[test]

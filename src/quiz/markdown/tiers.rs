@@ -63,6 +63,15 @@ fn split_label(t: &str) -> Option<(&str, &str)> {
 
 fn parse_range(spec: &str) -> Option<TierRange> {
     let s = spec.replace(['*', '_'], "").to_lowercase();
+    // `6-7 correct (86-100%)`: the counts say it; the percentages in parentheses repeat it.
+    let s = match (s.find('('), s.rfind(')')) {
+        (Some(open), Some(close))
+            if open < close && s[..open].contains(|c: char| c.is_ascii_digit()) =>
+        {
+            format!("{}{}", &s[..open], &s[close + 1..])
+        }
+        _ => s,
+    };
     let s = s.trim();
     let percent = s.contains('%');
     let numbers = numbers_in(s);
@@ -138,6 +147,12 @@ mod tests {
             ("- 9/10: Nearly", count(9, Some(9))),
             ("- 9-10/10: Top", count(9, Some(10))),
             ("- 80-100%: Great", TierRange::Percent { min: 80, max: 100 }),
+            ("- **6-7 correct (86-100%)**: Excellent!", count(6, Some(7))),
+            ("- **0-1 correct (0-14%)**: Review", count(0, Some(1))),
+            (
+                "- (80%+) Great: label",
+                TierRange::Percent { min: 80, max: 100 },
+            ),
             (
                 "- Below 50%: Keep going",
                 TierRange::Percent { min: 0, max: 49 },
