@@ -456,3 +456,36 @@ async fn a_file_from_the_wild_plays_with_code_options_and_reports_what_it_left_o
     assert_eq!(ack.content, "Locked in: **B** — wc -l < notes.txt");
     h.sim.assert_no_violations();
 }
+
+/// Found as a flaky failure: `/quiz start` replied before it registered the quiz, so a host's
+/// `/quiz stop` sent as soon as the intro appeared found no quiz, and the quiz ran on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_sent_as_soon_as_the_intro_appears_stops_the_quiz() {
+    let h = common::start(Options::default()).await;
+    for _ in 0..3 {
+        let started = h
+            .run(
+                h.host,
+                "quiz start",
+                &[("quiz", "day-42-attention-mechanisms".into())],
+            )
+            .await;
+        assert!(
+            started.embeds[0].title.contains("Day 42"),
+            "{}",
+            started.content
+        );
+        let stopped = h.run(h.host, "quiz stop", &[]).await;
+        assert_eq!(
+            stopped.content, "⏹ The host stopped the quiz. Results follow.",
+            "the stop found the quiz"
+        );
+        h.sim
+            .wait_until(WAIT, "the channel to be free again", |_| {
+                h.bot.app.live.in_channel(h.channel).is_none().then_some(())
+            })
+            .await
+            .unwrap();
+    }
+    h.sim.assert_no_violations();
+}

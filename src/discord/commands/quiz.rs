@@ -202,12 +202,15 @@ pub async fn start(
         }
         Err(e) => return Err(e.into()),
     };
-    ctx.send(convert::reply(prepared.intro.clone(), false))
-        .await?;
+    // The quiz is registered and its task started before the host sees the reply: a host who
+    // sends `/quiz stop` as soon as the intro appears must find it (it waits a moment before
+    // its first question, so the intro still comes first).
+    let intro = prepared.intro.clone();
     let outbox = Arc::new(DiscordOutbox {
         http: Arc::clone(&ctx.serenity_context().http),
     });
     prepared.go(Arc::clone(app), outbox);
+    ctx.send(convert::reply(intro, false)).await?;
     Ok(())
 }
 
