@@ -74,6 +74,16 @@ async fn play(h: &Harness, scoring: &str) -> Message {
             .map(|b| b.label.chars().next().unwrap())
             .collect();
         assert_eq!(labels, LETTERS);
+        // Fair buttons: all bare letters, or all with their text — never one that stands out.
+        let bare = question
+            .buttons()
+            .filter(|b| b.label.chars().count() == 1)
+            .count();
+        assert!(
+            bare == 0 || bare == LETTERS.len(),
+            "question {}: {bare} bare letters",
+            q + 1
+        );
         assert!(question.buttons().all(|b| !b.disabled && b.style == 1));
 
         for (p, player) in h.players.iter().enumerate() {

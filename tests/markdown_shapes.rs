@@ -88,8 +88,8 @@ fn options_that_hold_a_block_keep_it_and_their_buttons_carry_the_letter() {
         "an image on the option's line is its text"
     );
     // Shown in full in the question, the button only says the letter.
-    let label = quizbot::render::question::option_label(1, &q.questions[0].options[1]);
-    assert_eq!(label, "B");
+    let labels = quizbot::render::question::option_labels(&q.questions[0].options);
+    assert_eq!(labels, ["A", "B", "C"]);
 }
 
 #[test]

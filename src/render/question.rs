@@ -117,17 +117,17 @@ pub(crate) fn body(q: &Question, correct: Option<usize>) -> String {
 /// Letter buttons; on a reveal all disabled with the correct one green.
 fn buttons(card: &Card<'_>, correct: Option<usize>) -> Vec<ButtonView> {
     let q = card.question;
-    q.options
-        .iter()
+    option_labels(&q.options)
+        .into_iter()
         .enumerate()
-        .map(|(i, option)| ButtonView {
+        .map(|(i, label)| ButtonView {
             custom_id: CustomId::Answer {
                 session: card.session,
                 question: card.position as u32 - 1,
                 choice: i as u8,
             }
             .to_string(),
-            label: option_label(i, option),
+            label,
             style: match correct {
                 Some(c) if c == i => ButtonStyle::Success,
                 Some(_) => ButtonStyle::Secondary,
@@ -138,14 +138,25 @@ fn buttons(card: &Card<'_>, correct: Option<usize>) -> Vec<ButtonView> {
         .collect()
 }
 
-/// "B" alone, or "B · option text" when that fits in a label. An option that holds a block
-/// (code, a list) is shown in the message; its button carries the letter.
-pub fn option_label(index: usize, option: &str) -> String {
-    let full = format!("{} · {}", letter(index), plain(option));
-    if full.chars().count() <= LABEL && !option.contains('\n') {
+/// The labels of a question's buttons, all alike: "A · text" each when every option fits in
+/// a label, else the letters alone. A button that stood out by its bare letter would give the
+/// answer away: correct options tend to be the longest (in the seed quiz, four questions had
+/// one bare letter, and it was the right answer each time). An option that holds a block
+/// (code, a list) is shown in the message, so its question's buttons carry the letters.
+pub fn option_labels(options: &[String]) -> Vec<String> {
+    let full: Vec<String> = options
+        .iter()
+        .enumerate()
+        .map(|(i, option)| format!("{} · {}", letter(i), plain(option)))
+        .collect();
+    let all_fit = options
+        .iter()
+        .zip(&full)
+        .all(|(option, label)| label.chars().count() <= LABEL && !option.contains('\n'));
+    if all_fit {
         full
     } else {
-        letter(index).to_string()
+        (0..options.len()).map(|i| letter(i).to_string()).collect()
     }
 }
 
@@ -248,7 +259,16 @@ mod tests {
     }
 
     #[test]
-    fn long_options_keep_the_letter_only_label() {
-        assert_eq!(option_label(0, &"x".repeat(100)), "A");
+    fn one_long_option_makes_every_button_a_bare_letter() {
+        let options = vec![
+            "short".to_string(),
+            "x".repeat(100),
+            "also short".to_string(),
+        ];
+        assert_eq!(option_labels(&options), ["A", "B", "C"]);
+        let options = vec!["short".to_string(), "fine".to_string()];
+        assert_eq!(option_labels(&options), ["A · short", "B · fine"]);
+        let options = vec!["short".to_string(), "```\ncode\n```".to_string()];
+        assert_eq!(option_labels(&options), ["A", "B"]);
     }
 }

@@ -4,7 +4,7 @@
 
 use super::custom_id::CustomId;
 use super::limits::{self, DESCRIPTION, EMBED_TOTAL};
-use super::question::{body, option_label};
+use super::question::{body, option_labels};
 use super::text::{display_name, lettered_option, thousands, truncate};
 use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
 use crate::game::run::{Progress, RunKind};
@@ -75,18 +75,17 @@ pub fn run_question(ctx: &RunContext<'_>, position: usize, note: Option<&str>) -
     let Some(q) = ctx.quiz.questions.get(position) else {
         return MessageView::text("That question no longer exists.");
     };
-    let buttons = q
-        .options
-        .iter()
+    let buttons = option_labels(&q.options)
+        .into_iter()
         .enumerate()
-        .map(|(i, option)| ButtonView {
+        .map(|(i, label)| ButtonView {
             custom_id: CustomId::RunAnswer {
                 run: ctx.run,
                 question: position as u32,
                 choice: i as u8,
             }
             .to_string(),
-            label: option_label(i, option),
+            label,
             style: ButtonStyle::Primary,
             disabled: false,
         })
