@@ -1,4 +1,4 @@
-//! The quiz formats, one test per variant of product.md §3, each with its own fixture in
+//! The quiz formats, one test per variant of docs/quiz-format.md, each with its own fixture in
 //! `tests/fixtures/quiz/`.
 
 use std::path::Path;

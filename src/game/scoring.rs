@@ -1,4 +1,4 @@
-//! Scoring (product.md §4.3): `speed` — the Kahoot formula plus an optional streak bonus — or
+//! Scoring (README.md, "Scoring"): `speed` — the Kahoot formula plus an optional streak bonus — or
 //! `correct` — one point per correct answer. Ties are broken by the total time taken by correct
 //! answers.
 

@@ -1,4 +1,4 @@
-//! The structured format (product.md §3.2): every field explicit, plus time limits.
+//! The structured format (docs/quiz-format.md, "TOML"): every field explicit, plus time limits.
 
 use serde::Deserialize;
 use toml::Spanned;

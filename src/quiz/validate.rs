@@ -1,4 +1,4 @@
-//! Checks every format shares (product.md §3.4): question and option counts, empty texts,
+//! Checks every format shares (docs/quiz-format.md, "What `check` refuses"): question and option counts, empty texts,
 //! scoring tiers, and — by rendering each question exactly as the bot will — that every message
 //! of the quiz fits Discord's limits whatever the number of players.
 

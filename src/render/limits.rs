@@ -1,5 +1,6 @@
-//! Discord's message limits (discord-facts.md "Limits") and the check every view passes before
-//! it is sent. Lengths are counted in characters (Unicode scalar values), as Discord counts them.
+//! Discord's message limits (docs/discord.md, "Limits of a message") and the check every view
+//! passes before it is sent. Lengths are counted in characters (Unicode scalar values), as
+//! Discord counts them.
 
 use super::view::MessageView;
 

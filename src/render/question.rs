@@ -1,4 +1,4 @@
-//! A live question and its reveal (product.md §4.2).
+//! A live question and its reveal (README.md, "A live question").
 
 use super::custom_id::CustomId;
 use super::limits::LABEL;

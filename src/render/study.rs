@@ -1,4 +1,4 @@
-//! Study groups (product.md §4.4): the assignment post and its results, and the private,
+//! Study groups (README.md, "Study groups"): the assignment post and its results, and the private,
 //! self-paced run — a question, then right/wrong with the explanation and a Next button, then
 //! the score with its tier.
 

@@ -1,6 +1,6 @@
 //! The JSON Discord sends: gateway dispatches (READY, GUILD_CREATE, INTERACTION_CREATE) and the
-//! objects REST returns. Field lists follow discord-facts.md ("Payload fields serenity 0.12.5
-//! requires"); `tests/payloads_parse.rs` proves serenity's model types accept every one.
+//! objects REST returns. Field lists follow docs/discord.md ("Fields serenity 0.12.5 insists
+//! on"); `tests/payloads_parse.rs` proves serenity's model types accept every one.
 
 use serde::Serialize;
 use serde_json::{json, Value};

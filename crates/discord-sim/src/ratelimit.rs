@@ -1,6 +1,7 @@
 //! Rate limits like Discord's: per-route buckets keyed by the route and its major parameter,
 //! reported in `X-RateLimit-*` headers, and a 429 with `retry_after` when a bucket is empty.
-//! Message create and edit in a channel default to 5 per 5 seconds each (discord-facts.md).
+//! Message create and edit in a channel default to 5 per 5 seconds each (docs/discord.md,
+//! "Rate limits").
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};

@@ -1,6 +1,6 @@
 //! Discord's limits that the OpenAPI schema does not state, or states more loosely than
-//! Discord enforces (discord-facts.md "Limits"): content 2000, the 6000 embed total, rows of
-//! buttons, labels, unique custom ids, no Components V2.
+//! Discord enforces (docs/discord.md, "Limits of a message"): content 2000, the 6000 embed
+//! total, rows of buttons, labels, unique custom ids, no Components V2.
 
 use serde_json::Value;
 

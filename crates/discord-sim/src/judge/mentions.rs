@@ -1,4 +1,4 @@
-//! Would this message ping anyone? (discord-facts.md "allowed_mentions")
+//! Would this message ping anyone? (docs/discord.md, "Mentions")
 //!
 //! Discord parses every mention type in a regular message without `allowed_mentions`, and
 //! users in interaction replies and webhooks; `{"parse": []}` pings nobody and must be sent on
