@@ -437,6 +437,12 @@ async fn hostile_uploads_are_refused_with_reasons_or_rendered_inert() {
         "{}",
         many.content
     );
+    assert!(
+        many.content
+            .contains("A game plays its first 200 questions"),
+        "{}",
+        many.content
+    );
     assert!(many.content.chars().count() <= 2000);
 
     let nested = format!(
@@ -467,6 +473,13 @@ async fn hostile_uploads_are_refused_with_reasons_or_rendered_inert() {
             .contains("<img src=x onerror=alert(1)> @everyone?"),
         "shown as text"
     );
+
+    // The bank of 10,000: a game plays its first 200.
+    h.run(h.host, "quiz stop", &[]).await;
+    h.titled(h.channel, "🏆 Results").await;
+    h.run(h.host, "quiz start", &[("quiz", "many".into())])
+        .await;
+    h.titled(h.channel, "Question 1 of 200").await;
     h.sim.assert_no_violations(); // nothing could ping
 }
 

@@ -63,6 +63,33 @@ impl Quiz {
     }
 }
 
+impl Quiz {
+    /// The quiz as a game plays it: its first [`MAX_PLAYED`] questions.
+    pub fn for_a_game(self: &std::sync::Arc<Quiz>) -> std::sync::Arc<Quiz> {
+        if self.questions.len() <= MAX_PLAYED {
+            return std::sync::Arc::clone(self);
+        }
+        let mut quiz = Quiz {
+            questions: self.questions[..MAX_PLAYED].to_vec(),
+            ..Quiz::clone_header(self)
+        };
+        quiz.questions.shrink_to_fit();
+        std::sync::Arc::new(quiz)
+    }
+
+    /// Everything but the questions.
+    fn clone_header(&self) -> Quiz {
+        Quiz {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            question_seconds: self.question_seconds,
+            questions: Vec::new(),
+            tiers: self.tiers.clone(),
+        }
+    }
+}
+
 impl Question {
     pub fn correct_option(&self) -> &str {
         &self.options[self.answer]
@@ -109,6 +136,13 @@ pub fn index_of_letter(c: char) -> Option<usize> {
 /// buttons fit in two rows of five.
 pub const MIN_OPTIONS: usize = 2;
 pub const MAX_OPTIONS: usize = 10;
+/// Most questions one game plays (a live quiz, an assignment, a practice run): a file may hold
+/// any number, but a game of five thousand questions would never end, and every game keeps a
+/// copy of what it plays (in SQLite, and read again on each private answer and each "My
+/// results"). Until question banks draw a chosen number of questions, a game plays the first
+/// ones.
+pub const MAX_PLAYED: usize = 200;
+
 /// Quiz files larger than this are refused before parsing. Large enough for whole question
 /// banks (the Open Trivia DB's 5,250 questions are 1.3 MB) and equal to the attachment size
 /// Discord allows every bot; reading a file this size takes well under a second.
@@ -128,6 +162,32 @@ mod tests {
             explanation: String::new(),
             seconds: None,
         }
+    }
+
+    #[test]
+    fn a_game_plays_at_most_the_first_questions_of_a_bank() {
+        let bank = std::sync::Arc::new(Quiz {
+            id: "bank".into(),
+            title: "Bank".into(),
+            description: String::new(),
+            question_seconds: None,
+            questions: (0..MAX_PLAYED + 50)
+                .map(|i| q(&format!("Q{i}?"), &["a", "b"], 0))
+                .collect(),
+            tiers: Vec::new(),
+        });
+        let game = bank.for_a_game();
+        assert_eq!(game.questions.len(), MAX_PLAYED);
+        assert_eq!(game.questions[0].prompt, "Q0?");
+        assert_eq!(game.title, "Bank");
+        let small = std::sync::Arc::new(Quiz {
+            questions: bank.questions[..3].to_vec(),
+            ..(*bank).clone()
+        });
+        assert!(
+            std::sync::Arc::ptr_eq(&small.for_a_game(), &small),
+            "no copy when it fits"
+        );
     }
 
     #[test]

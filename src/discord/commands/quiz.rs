@@ -8,7 +8,7 @@ use crate::discord::outbox::DiscordOutbox;
 use crate::discord::{convert, host, Context, Error};
 use crate::game::scoring::Scoring;
 use crate::library::UploadError;
-use crate::quiz::model::MAX_FILE_BYTES;
+use crate::quiz::model::{MAX_FILE_BYTES, MAX_PLAYED};
 use crate::quiz::Quiz;
 use crate::render::{notices, text::truncate};
 use crate::runtime::live::{self as live, HostCommand, Launch};
@@ -313,6 +313,11 @@ pub async fn upload(
                 up.quiz.questions.len(),
                 up.quiz.id
             );
+            if up.quiz.questions.len() > MAX_PLAYED {
+                text.push_str(&format!(
+                    "\nA game plays its first {MAX_PLAYED} questions (drawing from a bank comes in a later version)."
+                ));
+            }
             if !up.warnings.is_empty() {
                 text.push_str(&format!(
                     "\nWarnings:\n```\n{}\n```",
