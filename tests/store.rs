@@ -3,7 +3,9 @@
 
 use quizbot::game::live::Answer;
 use quizbot::game::scoring::Scoring;
-use quizbot::store::{AnswerRow, Board, NewSession, ScoreRow, SessionState, Store, StoreError};
+use quizbot::store::{
+    AnswerRow, Board, Inserted, NewSession, ScoreRow, SessionState, Store, StoreError,
+};
 
 fn new_session(channel: u64) -> NewSession {
     NewSession {
@@ -55,13 +57,14 @@ async fn a_burst_of_answers_is_committed_and_each_player_answers_once() {
         }));
     }
     for t in tasks {
-        t.await.unwrap().expect("committed");
+        assert_eq!(t.await.unwrap(), Ok(Inserted::Stored));
     }
     assert_eq!(store.answer_count(s, 0).await.unwrap(), 2_000);
     let again = store.insert_answer(answer(s, 0, 7, true, 900), false).await;
-    assert!(
-        matches!(again, Err(StoreError::Sqlite(ref m)) if m.contains("UNIQUE")),
-        "{again:?}"
+    assert_eq!(
+        again,
+        Ok(Inserted::AlreadyAnswered),
+        "a second answer is refused"
     );
     // With changes allowed, the answer is replaced, still once.
     store
@@ -235,4 +238,38 @@ fn a_corrupt_database_is_refused_at_start_up() {
         ),
         other => panic!("{:?}", other.map(|_| ())),
     }
+}
+
+/// What SQLite says becomes a typed error: a key that exists is a `Conflict` (never found by
+/// reading the message), a damaged file `Corrupt`, anything else stays a database error.
+#[test]
+fn sqlite_errors_are_typed_by_their_codes() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY, u TEXT UNIQUE, n TEXT NOT NULL)")
+        .unwrap();
+    conn.execute("INSERT INTO t VALUES (1, 'a', 'x')", [])
+        .unwrap();
+    let key = conn
+        .execute("INSERT INTO t VALUES (1, 'b', 'x')", [])
+        .unwrap_err();
+    assert_eq!(StoreError::from(key), StoreError::Conflict);
+    let unique = conn
+        .execute("INSERT INTO t VALUES (2, 'a', 'x')", [])
+        .unwrap_err();
+    assert_eq!(StoreError::from(unique), StoreError::Conflict);
+    let not_null = conn
+        .execute("INSERT INTO t VALUES (3, 'c', NULL)", [])
+        .unwrap_err();
+    assert!(matches!(StoreError::from(not_null), StoreError::Sqlite(_)));
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("garbage.sqlite3");
+    std::fs::write(&path, vec![b'x'; 8192]).unwrap();
+    let garbage = rusqlite::Connection::open(&path).unwrap();
+    let read = garbage
+        .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap_err();
+    assert!(matches!(StoreError::from(read), StoreError::Corrupt(_)));
 }

@@ -191,7 +191,7 @@ async fn my_results_view(
     if row.guild_id != guild {
         return Ok(foreign(session, user, guild));
     }
-    let quiz: Quiz = serde_json::from_str(&row.quiz_json)?;
+    let quiz: Quiz = crate::store::quiz_json::decode(&row.quiz_json)?;
     let posted = app.store.posted_questions(session).await?;
     let mine = app.store.answers_of(session, user).await?;
     let answers: Vec<MyAnswer> = posted

@@ -21,7 +21,8 @@ use crate::render::notices;
 use crate::render::question::{self as card, Card, RevealStats};
 use crate::render::view::MessageView;
 use crate::store::{
-    keys_for, AnswerRow, NewSession, RevealedQuestion, ScoreRow, SessionState, StoreError,
+    keys_for, quiz_json, AnswerRow, Inserted, NewSession, RevealedQuestion, ScoreRow, SessionState,
+    StoreError,
 };
 
 /// What the host can ask of a running quiz.
@@ -133,8 +134,7 @@ pub async fn prepare(app: &App, l: Launch) -> Result<Prepared, StoreError> {
             channel_id: l.channel,
             host_id: l.host,
             quiz_id: l.quiz.id.clone(),
-            quiz_json: serde_json::to_string(&*l.quiz)
-                .map_err(|e| StoreError::Sqlite(e.to_string()))?,
+            quiz_json: quiz_json::encode(&l.quiz)?,
             order: order.clone(),
             scoring,
             streak_bonus: settings.rules.streak_bonus,
@@ -602,18 +602,17 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
         h.messages.lock().entry(accepted.position).or_insert(m);
     }
     match app.store.insert_answer(row, allow_change).await {
-        Ok(()) => notices::locked_in(usize::from(choice), &option, accepted.previous.is_some()),
+        Ok(Inserted::Stored) => {
+            notices::locked_in(usize::from(choice), &option, accepted.previous.is_some())
+        }
+        Ok(Inserted::AlreadyAnswered) => {
+            h.state.lock().rollback(user, &accepted);
+            notices::text("You already answered this question — one answer per question.")
+        }
         Err(e) => {
             h.state.lock().rollback(user, &accepted);
-            match e {
-                StoreError::Sqlite(m) if m.contains("UNIQUE") => {
-                    notices::text("You already answered this question — one answer per question.")
-                }
-                other => {
-                    tracing::warn!(error = %other, user, "answer not stored");
-                    notices::text("⚠️ Your answer could not be saved — please click again.")
-                }
-            }
+            tracing::warn!(error = %e, user, "answer not stored");
+            notices::text("⚠️ Your answer could not be saved — please click again.")
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::game::live::{LiveSession, Opened, Settings};
 use crate::game::scoring::Rules;
 use crate::quiz::Quiz;
-use crate::store::StoreError;
+use crate::store::{quiz_json, StoreError};
 
 /// Before the next question after a restart, as after a reveal.
 const RESUME_DELAY: Duration = Duration::from_secs(3);
@@ -22,7 +22,7 @@ const RESUME_DELAY: Duration = Duration::from_secs(3);
 pub async fn recover(app: &Arc<App>, outbox: Arc<dyn Outbox>) -> Result<usize, StoreError> {
     let mut resumed = 0;
     for row in app.store.running_sessions().await? {
-        let quiz: Quiz = match serde_json::from_str(&row.quiz_json) {
+        let quiz: Quiz = match quiz_json::decode(&row.quiz_json) {
             Ok(q) => q,
             Err(e) => {
                 tracing::error!(session = row.id, error = %e, "cannot read the quiz of a running session; left as it is");

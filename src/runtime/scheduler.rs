@@ -13,7 +13,9 @@ use crate::app::App;
 use crate::game::schedule::{is_series, next_in_series, parse_time, Daily};
 use crate::quiz::Quiz;
 use crate::render::{notices, study};
-use crate::store::{AssignmentRow, Claim, NewAssignment, ScheduleMode, ScheduleRow, StoreError};
+use crate::store::{
+    quiz_json, AssignmentRow, Claim, NewAssignment, ScheduleMode, ScheduleRow, StoreError,
+};
 
 /// A scheduled live quiz that the bot missed (it was down) still starts this late, not later:
 /// past that, the players it was announced to have gone.
@@ -105,7 +107,7 @@ async fn close_due(app: &App) -> Result<(), StoreError> {
 /// Posts an assignment's results and closes its post (Start disabled). Tried again on later
 /// ticks (a few times) if Discord fails.
 async fn publish_results(app: &App, outbox: &dyn Outbox, a: &AssignmentRow) {
-    let quiz: Quiz = match serde_json::from_str(&a.quiz_json) {
+    let quiz: Quiz = match quiz_json::decode(&a.quiz_json) {
         Ok(q) => q,
         Err(e) => {
             tracing::error!(assignment = a.id, error = %e, "cannot read an assignment's quiz");
@@ -218,8 +220,7 @@ async fn fire_if_due(
                 channel_id: s.channel_id,
                 host_id: s.host_id,
                 quiz_id: quiz.id.clone(),
-                quiz_json: serde_json::to_string(&*quiz)
-                    .map_err(|e| StoreError::Sqlite(e.to_string()))?,
+                quiz_json: quiz_json::encode(&quiz)?,
                 created_at: now,
                 due_at: at + s.due_minutes * 60_000,
                 schedule_id: Some(s.id),

@@ -10,7 +10,7 @@ use crate::game::run::{RunKind, RunRefusal};
 use crate::quiz::Quiz;
 use crate::render::study::{self, RunContext};
 use crate::render::view::MessageView;
-use crate::store::{AssignmentStart, RunAnswer, RunAnswerOutcome, RunRow, StoreError};
+use crate::store::{quiz_json, AssignmentStart, RunAnswer, RunAnswerOutcome, RunRow, StoreError};
 
 /// How a click is answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,8 +71,7 @@ pub async fn press_start(
             let quiz = match &run {
                 Some(r) => r.quiz()?,
                 None => match app.store.assignment(assignment).await? {
-                    Some(a) => serde_json::from_str(&a.quiz_json)
-                        .map_err(|e| StoreError::Sqlite(e.to_string()))?,
+                    Some(a) => quiz_json::decode(&a.quiz_json)?,
                     None => return Ok(Reply::New(gone())),
                 },
             };

@@ -20,11 +20,20 @@ pub struct AnswerRow {
     pub message_id: Option<u64>,
 }
 
+/// What storing an answer did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    /// Committed (or, with `replace`, committed over the player's earlier answer).
+    Stored,
+    /// The player had answered this question already: the primary key refused the second.
+    AlreadyAnswered,
+}
+
 impl Store {
     /// Stores an answer (and the player's current name). With `replace`, a changed answer
     /// overwrites the first; otherwise a second answer is refused by the primary key.
-    pub async fn insert_answer(&self, a: AnswerRow, replace: bool) -> Result<(), StoreError> {
-        self.write(move |conn| {
+    pub async fn insert_answer(&self, a: AnswerRow, replace: bool) -> Result<Inserted, StoreError> {
+        let stored = self.write(move |conn| {
             let sql = if replace {
                 "INSERT INTO answers (session_id, position, user_id, choice, correct, elapsed_ms, points, answered_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -57,7 +66,12 @@ impl Store {
             }
             Ok(())
         })
-        .await
+        .await;
+        match stored {
+            Ok(()) => Ok(Inserted::Stored),
+            Err(StoreError::Conflict) => Ok(Inserted::AlreadyAnswered),
+            Err(e) => Err(e),
+        }
     }
 
     /// Every answer of a session with the player's name: for restart recovery.

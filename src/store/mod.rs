@@ -8,6 +8,7 @@ mod assignments;
 mod boards;
 pub mod migrations;
 mod mistakes;
+pub mod quiz_json;
 mod quizzes;
 mod runs;
 mod schedules;
@@ -22,7 +23,7 @@ use parking_lot::Mutex;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{mpsc, oneshot};
 
-pub use answers::AnswerRow;
+pub use answers::{AnswerRow, Inserted};
 pub use assignments::{AssignmentResults, AssignmentRow, Finisher, NewAssignment};
 pub use boards::{keys_for, practice_keys, quiz_key, Board, BoardRow, MemberStats};
 pub use mistakes::{Mistake, RevealedQuestion, ReviewItem};
@@ -37,6 +38,15 @@ pub enum StoreError {
     Open { path: PathBuf, why: String },
     #[error("database error: {0}")]
     Sqlite(String),
+    /// A row with this key exists already (a UNIQUE or PRIMARY KEY constraint).
+    #[error("that is stored already")]
+    Conflict,
+    /// The database file is damaged or is not a database.
+    #[error("the database file is damaged: {0}")]
+    Corrupt(String),
+    /// A value kept as JSON (a stored quiz) could not be written or read.
+    #[error("a stored value cannot be read: {0}")]
+    Encoding(String),
     #[error("the database is busy (locked by another process?)")]
     Busy,
     #[error("the disk is full")]
@@ -50,9 +60,25 @@ pub enum StoreError {
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
+        // SQLite's extended result codes of a violated UNIQUE or PRIMARY KEY constraint; other
+        // constraints (NOT NULL, CHECK) are bugs, not conflicts.
+        const UNIQUE: i32 = 2067;
+        const PRIMARY_KEY: i32 = 1555;
+        let extended = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => Some(f.extended_code),
+            _ => None,
+        };
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
             Some(ErrorCode::DiskFull) => StoreError::Full,
+            Some(ErrorCode::ConstraintViolation)
+                if matches!(extended, Some(UNIQUE | PRIMARY_KEY)) =>
+            {
+                StoreError::Conflict
+            }
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                StoreError::Corrupt(e.to_string())
+            }
             _ => StoreError::Sqlite(e.to_string()),
         }
     }

@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::boards::{keys_for, practice_keys, Board};
 use super::mistakes::{self, ReviewItem};
-use super::{assignments, Store, StoreError};
+use super::{assignments, quiz_json, Store, StoreError};
 use crate::game::run::{Progress, RunKind, RunRefusal, Taken};
 use crate::quiz::Quiz;
 
@@ -32,8 +32,7 @@ pub struct RunRow {
 
 impl RunRow {
     pub fn quiz(&self) -> Result<Quiz, StoreError> {
-        serde_json::from_str(&self.quiz_json)
-            .map_err(|e| StoreError::Sqlite(format!("a stored quiz cannot be read: {e}")))
+        quiz_json::decode(&self.quiz_json)
     }
 }
 
@@ -236,7 +235,7 @@ impl Store {
             if let Some(run) = existing {
                 return Ok(AssignmentStart::Run { run, resumed: true });
             }
-            let questions = serde_json::from_str::<Quiz>(&a.quiz_json)
+            let questions = quiz_json::decode(&a.quiz_json)
                 .map(|q| q.questions.len())
                 .unwrap_or(0);
             let id = new_run(
@@ -271,7 +270,7 @@ impl Store {
         now: i64,
     ) -> Result<(RunRow, bool), StoreError> {
         let quiz_id = quiz.id.clone();
-        let json = serde_json::to_string(quiz).map_err(|e| StoreError::Sqlite(e.to_string()))?;
+        let json = quiz_json::encode(quiz)?;
         let questions = quiz.questions.len();
         self.write(move |conn| {
             if let Some(run) = select(
@@ -317,7 +316,7 @@ impl Store {
             }
             let quiz = mistakes::review_quiz(&open);
             let keys: Vec<ReviewItem> = open.iter().map(ReviewItem::of).collect();
-            let json = serde_json::to_string(&quiz).unwrap_or_default();
+            let json = quiz_json::encode(&quiz).unwrap_or_default();
             let keys = serde_json::to_string(&keys).unwrap_or_default();
             let id = new_run(
                 conn,
@@ -347,7 +346,7 @@ impl Store {
             if run.user_id != a.user_id {
                 return Ok(RunAnswerOutcome::NotYours);
             }
-            let quiz: Quiz = match serde_json::from_str(&run.quiz_json) {
+            let quiz: Quiz = match quiz_json::decode(&run.quiz_json) {
                 Ok(q) => q,
                 Err(_) => return Ok(RunAnswerOutcome::Unknown),
             };

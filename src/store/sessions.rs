@@ -153,7 +153,8 @@ impl Store {
             })
             .await;
         match result {
-            Err(StoreError::Sqlite(why)) if why.contains("UNIQUE") => Err(StoreError::ChannelBusy),
+            // The index that allows one running session per channel.
+            Err(StoreError::Conflict) => Err(StoreError::ChannelBusy),
             other => other,
         }
     }

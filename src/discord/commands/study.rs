@@ -14,7 +14,7 @@ use crate::render::study as view;
 use crate::render::text::truncate;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::study;
-use crate::store::{NewAssignment, NewSchedule, ScheduleMode};
+use crate::store::{quiz_json, NewAssignment, NewSchedule, ScheduleMode};
 
 /// At most this many schedules per server: enough for every day-of-week variant of a few series.
 const MAX_SCHEDULES: usize = 25;
@@ -62,7 +62,7 @@ pub async fn assign(
             channel_id: channel,
             host_id: user,
             quiz_id: q.id.clone(),
-            quiz_json: serde_json::to_string(&*q)?,
+            quiz_json: quiz_json::encode(&q)?,
             created_at: now,
             due_at,
             schedule_id: None,
