@@ -83,7 +83,7 @@ struct Reader<'a> {
     /// A heading that opens the next question's prompt.
     pending_prefix: Option<String>,
     /// The current section's heading, and whether something in it was already pointed out.
-    other_title: Option<(String, usize, u8)>,
+    other_title: Option<String>,
     other_warned: bool,
     diagnostics: Vec<Diagnostic>,
 }

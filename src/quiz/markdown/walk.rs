@@ -159,7 +159,7 @@ impl<'a> Reader<'a> {
         }
         let unread_question = label == HeadingLabel::Unnumbered
             && options_ahead(&self.doc, &[], blocks, i + 1, Want::Marked);
-        self.section_heading(line_no, level, &text, first_block);
+        self.section_heading(line_no, &text, first_block);
         if unread_question {
             self.other_warned = true;
             self.diagnostics.push(Diagnostic::warning(
@@ -172,7 +172,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn section_heading(&mut self, line_no: usize, level: u8, text: &str, first_block: bool) {
+    fn section_heading(&mut self, line_no: usize, text: &str, first_block: bool) {
         self.finish_question();
         self.restart = true;
         self.section_since_question = true;
@@ -193,7 +193,7 @@ impl<'a> Reader<'a> {
             Section::Other
         };
         self.other_warned = false;
-        self.other_title = Some((text.to_string(), line_no, level));
+        self.other_title = Some(text.to_string());
     }
 
     fn paragraph(&mut self, blocks: &[Id], i: usize) {
@@ -437,7 +437,7 @@ impl<'a> Reader<'a> {
                 .to_string()
         } else if text.trim_end().ends_with('?') || paragraph_label(text).is_some() {
             match &self.other_title {
-                Some((title, _, _)) => format!(
+                Some(title) => format!(
                     "the section \"{}\" looks like questions but has no options, so it is not \
                      part of the quiz",
                     clip(title)
