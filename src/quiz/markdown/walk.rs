@@ -344,31 +344,23 @@ impl<'a> Reader<'a> {
 
     /// A line of an HTML block: `<details>` folds are structure, other HTML becomes Markdown.
     fn html_line(&mut self, line_no: usize, text: &str) {
-        if details_parts(text).is_some() {
-            self.route_line(line_no, text);
-            return;
-        }
-        if has_tag(text) {
-            for md in to_markdown(text) {
-                self.route_plain(line_no, &md);
-            }
-        } else {
-            self.route_plain(line_no, text);
-        }
+        self.route(line_no, text, true);
     }
 
     /// A line of text, to the question being read or to the current section.
     pub(super) fn route_line(&mut self, line_no: usize, text: &str) {
-        if self.current.is_some() {
-            if let Some(parts) = details_parts(text) {
+        self.route(line_no, text, false);
+    }
+
+    /// `html`: the line comes from an HTML block, so its text is HTML to turn into Markdown.
+    /// Inside a question, `<details>` tags on the line open and close folds, and the text
+    /// between them is HTML wherever the line comes from.
+    fn route(&mut self, line_no: usize, text: &str, html: bool) {
+        match (details_parts(text), &mut self.current) {
+            (Some(parts), Some(_)) => {
                 for part in parts {
                     match part {
-                        DetailsPart::Text(t) if has_tag(t) => {
-                            for md in to_markdown(t) {
-                                self.route_plain(line_no, &md);
-                            }
-                        }
-                        DetailsPart::Text(t) => self.route_plain(line_no, t),
+                        DetailsPart::Text(t) => self.route_html(line_no, t),
                         other => {
                             if let Some(draft) = &mut self.current {
                                 draft.details(&other);
@@ -376,10 +368,21 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
-                return;
             }
+            (None, _) if html => self.route_html(line_no, text),
+            _ => self.route_plain(line_no, text),
         }
-        self.route_plain(line_no, text);
+    }
+
+    /// Text that may hold HTML tags: as the Markdown lines they mean.
+    fn route_html(&mut self, line_no: usize, text: &str) {
+        if has_tag(text) {
+            for md in to_markdown(text) {
+                self.route_plain(line_no, &md);
+            }
+        } else {
+            self.route_plain(line_no, text);
+        }
     }
 
     fn route_plain(&mut self, line_no: usize, text: &str) {
