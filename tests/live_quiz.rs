@@ -228,10 +228,11 @@ async fn the_seed_quiz_with_five_players_scored_by_speed() {
         )
         .unwrap();
     assert_eq!(ada_points, 13_200);
-    let (state, results_message): (String, i64) = db
-        .query_row("SELECT state, results_message_id FROM sessions", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+    let results_message = h
+        .db_eventually("SELECT results_message_id FROM sessions")
+        .await;
+    let state: String = db
+        .query_row("SELECT state FROM sessions", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
         (state.as_str(), results_message as u64),

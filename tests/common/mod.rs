@@ -268,4 +268,26 @@ impl Harness {
     pub async fn db(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(&self.db_path).unwrap()
     }
+
+    /// Waits until `sql` (one row, one column) reads a value that is not NULL, and returns it.
+    /// The bot writes some facts only once Discord has answered (a results message's id), so a
+    /// test that has already seen the message can look before the row is written.
+    pub async fn db_eventually(&self, sql: &str) -> i64 {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let value: Option<i64> = self
+                .db()
+                .await
+                .query_row(sql, [], |r| r.get(0))
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            if let Some(v) = value {
+                return v;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{sql} stayed NULL for {WAIT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
 }
