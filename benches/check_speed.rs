@@ -154,7 +154,12 @@ fn time(format: Format, text: &str, runs: usize) -> (Duration, usize) {
     let mut diagnostics = 0;
     for _ in 0..runs {
         let start = Instant::now();
-        let checked = quiz::check_bytes("bench", format, text.as_bytes());
+        let checked = quiz::check_bytes(
+            "bench",
+            format,
+            text.as_bytes(),
+            &quizbot::render::preflight::DiscordFit,
+        );
         times.push(start.elapsed());
         diagnostics = checked.diagnostics.len();
     }
@@ -204,9 +209,14 @@ fn main() {
         let format = Format::from_path(&path).unwrap_or(Format::Markdown);
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let (t, _) = time(format, &text, 5);
-        let questions = quiz::check_bytes("bench", format, text.as_bytes())
-            .quiz
-            .map_or(0, |q| q.questions.len());
+        let questions = quiz::check_bytes(
+            "bench",
+            format,
+            text.as_bytes(),
+            &quizbot::render::preflight::DiscordFit,
+        )
+        .quiz
+        .map_or(0, |q| q.questions.len());
         println!(
             "{rel:<44} {:>9} bytes {:>8.1}ms  {questions} questions",
             bytes.len(),

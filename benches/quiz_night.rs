@@ -276,9 +276,12 @@ async fn burst(players: usize, kind: Kind) -> Run {
                 .build();
             // The very question message the bot posts, so that every click carries the same
             // payload (serenity decodes the whole message with each click).
-            let quiz = quizbot::quiz::check_file(&dir.path().join("quizzes/bench.toml"))
-                .quiz
-                .unwrap();
+            let quiz = quizbot::quiz::check_file(
+                &dir.path().join("quizzes/bench.toml"),
+                &quizbot::render::preflight::DiscordFit,
+            )
+            .quiz
+            .unwrap();
             let view = quizbot::render::question::question(&quizbot::render::question::Card {
                 quiz_title: &quiz.title,
                 question: &quiz.questions[0],

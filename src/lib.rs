@@ -5,14 +5,14 @@
 //! - [`game`]: scoring and the live-quiz state machine (pure; `now` passed in).
 //! - [`render`]: domain → Discord-shaped messages as plain data, and Discord's limits.
 //! - [`store`]: SQLite — migrations, one writer thread with group commit, reader threads.
-//! - [`runtime`]: one task per live quiz, timers, the registry of running quizzes.
+//! - [`runtime`]: the application layer — one function per use case (start a quiz, answer,
+//!   assign, …), one task per live quiz, the scheduler, restart recovery, and [`runtime::app::App`],
+//!   the handles every use case shares.
 //! - [`discord`]: the adapter — serenity client, poise commands, buttons, views → builders.
-//! - [`app`], [`config`], [`library`], [`clock`]: shared handles, configuration, quiz sources,
-//!   injectable time.
+//! - [`config`], [`library`], [`clock`]: configuration, quiz sources, injectable time.
 //! - [`cli`]: `run`, `check`, `show`; [`rehearse`] and [`simbot`]: the bot on the built-in
 //!   Discord simulator.
 
-pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;

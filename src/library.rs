@@ -54,7 +54,7 @@ impl Library {
             if Format::from_path(&path).is_none() {
                 continue;
             }
-            let checked = quiz::check_file(&path);
+            let checked = quiz::check_file(&path, &crate::render::preflight::DiscordFit);
             match checked.quiz {
                 Some(q) => {
                     bundled.insert(q.id.clone(), Arc::new(q).for_a_game());
@@ -81,7 +81,8 @@ impl Library {
         let _permit = self.reading.acquire().await.ok();
         let id = id.to_string();
         let read = tokio::task::spawn_blocking(move || {
-            let checked = quiz::check_bytes(&id, format, &bytes);
+            let checked =
+                quiz::check_bytes(&id, format, &bytes, &crate::render::preflight::DiscordFit);
             (checked, bytes)
         })
         .await;

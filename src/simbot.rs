@@ -7,11 +7,11 @@ use std::time::Duration;
 use discord_sim::Sim;
 use poise::serenity_prelude as serenity;
 
-use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{Config, LiveConfig, Secret};
 use crate::discord::{self, Endpoint};
 use crate::library::Library;
+use crate::runtime::app::App;
 use crate::store::Store;
 
 /// A bot connected to a simulator.

@@ -45,9 +45,10 @@ async fn play(h: &Harness, scoring: &str) -> Message {
         .description
         .contains("**10** questions · **20 s** each"));
 
-    let seed = quizbot::quiz::check_file(std::path::Path::new(
-        "quizzes/day-42-attention-mechanisms.md",
-    ))
+    let seed = quizbot::quiz::check_file(
+        std::path::Path::new("quizzes/day-42-attention-mechanisms.md"),
+        &quizbot::render::preflight::DiscordFit,
+    )
     .quiz
     .unwrap();
     for q in 0..10 {

@@ -7,7 +7,10 @@ use std::path::Path;
 use quizbot::quiz::{self, Checked, LeftOutReason, Quiz, Severity};
 
 fn check(name: &str) -> Checked {
-    quiz::check_file(&Path::new("tests/fixtures/wild").join(name))
+    quiz::check_file(
+        &Path::new("tests/fixtures/wild").join(name),
+        &quizbot::render::preflight::DiscordFit,
+    )
 }
 
 /// The quiz of a fixture that must be accepted, with the warnings it gave.
@@ -429,7 +432,12 @@ fn other_json_is_refused_in_plain_words() {
 #[test]
 fn an_answer_line_right_under_the_last_option_is_the_answer() {
     let text = "# Tight\n### 1. Q1?\n- a) x\n- b) y\n**Answer:** b\n### 2. Q2?\n- a) x\n- b) y\n**Answer:** a\n";
-    let checked = quiz::check_bytes("tight", quiz::Format::Markdown, text.as_bytes());
+    let checked = quiz::check_bytes(
+        "tight",
+        quiz::Format::Markdown,
+        text.as_bytes(),
+        &quizbot::render::preflight::DiscordFit,
+    );
     let q = checked.quiz.expect("accepted");
     assert_eq!(answers(&q), [1, 0]);
     assert_eq!(q.questions[0].options, ["x", "y"]);
@@ -444,7 +452,12 @@ fn messages_name_questions_as_written_never_by_position() {
         "# Two sections\n\n## Part A\n\n**Question 1:** First?\n\nA) x\nB) y\n\n**Answer:** a\n\n\
          ## Part B\n\n**Question 1:** {long}\n\nA) x\nB) y\n\n**Answer:** a\n"
     );
-    let checked = quiz::check_bytes("sections", quiz::Format::Markdown, text.as_bytes());
+    let checked = quiz::check_bytes(
+        "sections",
+        quiz::Format::Markdown,
+        text.as_bytes(),
+        &quizbot::render::preflight::DiscordFit,
+    );
     let errors: Vec<_> = checked.errors().collect();
     assert_eq!(errors.len(), 1, "{}", checked.render("s.md", 9));
     assert_eq!(errors[0].line, 14);

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use quizbot::game::run::{Progress, RunKind};
 use quizbot::quiz::{self, model, Format};
 use quizbot::render::custom_id::CustomId;
-use quizbot::render::{limits, question as card, study};
+use quizbot::render::{limits, measure, question as card, study};
 
 fn cases(default: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -26,7 +26,12 @@ fn cases(default: u32) -> ProptestConfig {
 /// What must hold for anything `check` accepts: sane option counts, an answer among them, and
 /// every question and reveal within Discord's limits.
 fn assert_promises(bytes: &[u8], format: Format) {
-    let checked = quiz::check_bytes("fuzz", format, bytes);
+    let checked = quiz::check_bytes(
+        "fuzz",
+        format,
+        bytes,
+        &quizbot::render::preflight::DiscordFit,
+    );
     // Every question left out is said: an error, or a warning that says so, at or after its
     // line (too many options are pointed at the eleventh).
     for left in &checked.left_out {
@@ -59,13 +64,13 @@ fn assert_promises(bytes: &[u8], format: Format) {
             closes_at: 0,
             answered: 0,
         };
-        assert_eq!(limits::problems(&card::question(&c)), Vec::<String>::new());
+        assert_eq!(measure::problems(&card::question(&c)), Vec::<String>::new());
         let stats = card::RevealStats {
             counts: vec![1; question.options.len()],
             fastest: Some(("x".into(), 1)),
         };
         assert_eq!(
-            limits::problems(&card::reveal(&c, &stats)),
+            measure::problems(&card::reveal(&c, &stats)),
             Vec::<String>::new()
         );
     }
@@ -79,7 +84,7 @@ fn assert_promises(bytes: &[u8], format: Format) {
     let mut progress = Progress::new(q.questions.len());
     for (position, question) in q.questions.iter().enumerate() {
         let view = study::run_question(&ctx, position, Some("a note"));
-        assert_eq!(limits::problems(&view), Vec::<String>::new());
+        assert_eq!(measure::problems(&view), Vec::<String>::new());
         let choice = (question.answer + 1) % question.options.len();
         progress
             .answer(
@@ -92,7 +97,7 @@ fn assert_promises(bytes: &[u8], format: Format) {
             )
             .unwrap();
         let feedback = study::run_feedback(&ctx, position, choice as u8, &progress, Some(0));
-        assert_eq!(limits::problems(&feedback), Vec::<String>::new());
+        assert_eq!(measure::problems(&feedback), Vec::<String>::new());
     }
 }
 

@@ -6,7 +6,10 @@ use std::path::Path;
 use quizbot::quiz::{self, Checked, Diagnostic, Format, Quiz, Severity};
 
 fn check(name: &str) -> Checked {
-    quiz::check_file(&Path::new("tests/fixtures/quiz").join(name))
+    quiz::check_file(
+        &Path::new("tests/fixtures/quiz").join(name),
+        &quizbot::render::preflight::DiscordFit,
+    )
 }
 
 /// The quiz in a fixture that must be valid, with no warnings either.
@@ -370,7 +373,7 @@ fn error_file_over_ten_mebibytes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.md");
     std::fs::write(&path, "a".repeat(10 * 1024 * 1024 + 1)).unwrap();
-    let checked = quiz::check_file(&path);
+    let checked = quiz::check_file(&path, &quizbot::render::preflight::DiscordFit);
     let errors: Vec<_> = checked.errors().collect();
     assert_eq!(errors.len(), 1);
     assert!(errors[0]
@@ -382,7 +385,12 @@ fn error_file_over_ten_mebibytes() {
 fn error_text_too_long_for_discord() {
     let prompt = "Why? ".repeat(900); // 4,500 characters: over the 4,096 of an embed description
     let text = format!("# Long\n\n### 1. {prompt}\n- a) yes\n- b) no\n\n**Answer:** a\n");
-    let checked = quiz::check_bytes("long", Format::Markdown, text.as_bytes());
+    let checked = quiz::check_bytes(
+        "long",
+        Format::Markdown,
+        text.as_bytes(),
+        &quizbot::render::preflight::DiscordFit,
+    );
     let errors: Vec<_> = checked.errors().collect();
     assert_eq!(errors.len(), 1, "{}", checked.render("long.md", 9));
     assert_eq!(errors[0].line, 3);
@@ -400,7 +408,12 @@ fn an_explanation_too_long_for_the_reveal_is_cut_at_a_paragraph_with_a_warning()
     let text = format!(
         "# Long\n\n### 1. Why?\n- a) yes\n- b) no\n\n**Answer:** a\n\n**Explanation:** {explanation}\n"
     );
-    let checked = quiz::check_bytes("long", Format::Markdown, text.as_bytes());
+    let checked = quiz::check_bytes(
+        "long",
+        Format::Markdown,
+        text.as_bytes(),
+        &quizbot::render::preflight::DiscordFit,
+    );
     assert_eq!(
         checked.errors().count(),
         0,
@@ -443,7 +456,12 @@ fn a_long_but_fitting_quiz_is_accepted() {
     let text = format!(
         "# Long\n\n### 1. Which?\n{options}\n**Answer:** c\n\n**Explanation:** {explanation}\n"
     );
-    let checked = quiz::check_bytes("long", Format::Markdown, text.as_bytes());
+    let checked = quiz::check_bytes(
+        "long",
+        Format::Markdown,
+        text.as_bytes(),
+        &quizbot::render::preflight::DiscordFit,
+    );
     assert!(checked.quiz.is_some(), "{}", checked.render("long.md", 9));
 }
 
@@ -548,7 +566,12 @@ fn opentdb_error_response_code() {
 
 #[test]
 fn json_that_does_not_parse_points_at_the_spot() {
-    let checked = quiz::check_bytes("x", Format::Json, b"{\n  \"results\": [,]\n}");
+    let checked = quiz::check_bytes(
+        "x",
+        Format::Json,
+        b"{\n  \"results\": [,]\n}",
+        &quizbot::render::preflight::DiscordFit,
+    );
     let e = checked.errors().next().unwrap();
     assert_eq!(e.line, 2);
     assert!(

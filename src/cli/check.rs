@@ -44,7 +44,7 @@ pub fn run(paths: &[PathBuf], out: &mut impl Write) -> std::io::Result<bool> {
     }
     let (mut valid, mut invalid) = (0, 0);
     for file in &files {
-        let checked = quiz::check_file(file);
+        let checked = quiz::check_file(file, &crate::render::preflight::DiscordFit);
         let name = file.display().to_string();
         write!(out, "{}", checked.render(&name, MAX_SHOWN))?;
         match &checked.quiz {

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
 
-use crate::app::App;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::discord::{self, Endpoint};
 use crate::library::Library;
+use crate::runtime::app::App;
 use crate::store::Store;
 
 /// Sets up logging once, from the configured filter (`RUST_LOG` wins).

@@ -8,13 +8,10 @@ use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, CreateInteractionResponse};
 
 use super::{convert, Error};
-use crate::app::App;
-use crate::quiz::Quiz;
 use crate::render::custom_id::CustomId;
-use crate::render::live::{my_results, MyAnswer, MyResultsInput};
 use crate::render::notices;
-use crate::render::view::MessageView;
-use crate::runtime::live;
+use crate::runtime::app::App;
+use crate::runtime::live::answer as live;
 use crate::runtime::study::{self, Reply};
 
 /// The name a player goes by here, as the interaction carried it.
@@ -107,9 +104,18 @@ pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Resu
             session,
             question,
             choice,
-        }) => Reply::New(live_answer(app, &click, session, question, choice).await?),
+        }) => {
+            let answer = live::Click {
+                user,
+                name: &click.name,
+                position: question as usize,
+                choice,
+                message: Some(click.message),
+            };
+            Reply::New(live::click(app, session, guild, answer).await?)
+        }
         Ok(CustomId::MyResults { session }) => {
-            Reply::New(Box::pin(my_results_view(app, session, user, guild)).await?)
+            Reply::New(Box::pin(live::my_results(app, session, user, guild)).await?)
         }
         Err(_) => {
             tracing::warn!(custom_id = %click.custom_id.chars().take(100).collect::<String>(), user, guild, "refused an unrecognised button");
@@ -134,92 +140,4 @@ fn failed(e: &crate::store::StoreError, user: u64) -> Reply {
     Reply::New(notices::text(
         "Something went wrong on my side — it has been logged. Please try again.",
     ))
-}
-
-/// An answer button of a live question.
-async fn live_answer(
-    app: &Arc<App>,
-    click: &Click,
-    session: i64,
-    question: u32,
-    choice: u8,
-) -> Result<MessageView, Error> {
-    let (user, guild) = (click.user, click.guild);
-    Ok(match app.live.get(session) {
-        Some(h) if h.guild == guild => {
-            let answer = live::Click {
-                user,
-                name: &click.name,
-                position: question as usize,
-                choice,
-                message: Some(click.message),
-            };
-            live::answer(app, &h, answer).await
-        }
-        Some(_) => foreign(session, user, guild),
-        None => match app.store.session(session).await? {
-            Some(row) if row.guild_id != guild => foreign(session, user, guild),
-            Some(_) => live::refusal_for_ended(),
-            None => {
-                tracing::warn!(session, user, guild, "refused a click for an unknown quiz");
-                notices::text("This quiz is no longer running; nothing was recorded.")
-            }
-        },
-    })
-}
-
-fn foreign(session: i64, user: u64, guild: u64) -> MessageView {
-    tracing::warn!(
-        session,
-        user,
-        guild,
-        "refused a click on another server's quiz"
-    );
-    notices::text("This button belongs to a quiz in another server; nothing was recorded.")
-}
-
-/// A player's private results of a finished live quiz, from what is stored.
-async fn my_results_view(
-    app: &App,
-    session: i64,
-    user: u64,
-    guild: u64,
-) -> Result<MessageView, Error> {
-    let Some(row) = app.store.session(session).await? else {
-        return Ok(notices::text("I can't find that quiz any more."));
-    };
-    if row.guild_id != guild {
-        return Ok(foreign(session, user, guild));
-    }
-    let quiz: Quiz = crate::store::quiz_json::decode(&row.quiz_json)?;
-    let posted = app.store.posted_questions(session).await?;
-    let mine = app.store.answers_of(session, user).await?;
-    let answers: Vec<MyAnswer> = posted
-        .iter()
-        .map(|p| {
-            let a = mine
-                .iter()
-                .find(|(pos, _)| *pos == p.position)
-                .map(|(_, a)| a);
-            MyAnswer {
-                question_index: p.question_index,
-                choice: a.map(|a| a.choice),
-                correct: a.is_some_and(|a| a.correct),
-            }
-        })
-        .collect();
-    let score = app.store.session_score(session, user).await?;
-    let players = app.store.session_players(session).await?;
-    if mine.is_empty() {
-        return Ok(notices::text(
-            "You didn't answer any question of this quiz.",
-        ));
-    }
-    Ok(my_results(&MyResultsInput {
-        quiz: &quiz,
-        scoring: row.scoring,
-        answers: &answers,
-        points: score.as_ref().map_or(0, |s| s.points),
-        rank: score.map(|s| (s.rank, players)),
-    }))
 }

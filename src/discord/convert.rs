@@ -1,5 +1,5 @@
 //! Views → serenity builders. Every message leaves with `allowed_mentions` that pings nobody,
-//! and goes through [`limits::fit`] first: renderers stay within Discord's limits by design,
+//! and goes through [`measure::fit`] first: renderers stay within Discord's limits by design,
 //! and a bug that breaks one is logged and cut rather than refused by Discord mid-quiz.
 
 use poise::serenity_prelude as serenity;
@@ -8,15 +8,15 @@ use serenity::{
     CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, EditMessage,
 };
 
-use crate::render::limits;
+use crate::render::measure;
 use crate::render::view::{self, MessageView};
 
 /// The view, cut to Discord's limits if a renderer went over (logged: that is a bug).
 pub fn checked(mut v: MessageView) -> MessageView {
-    let problems = limits::problems(&v);
+    let problems = measure::problems(&v);
     if !problems.is_empty() {
         tracing::error!(problems = ?problems, "a message broke Discord's limits and was cut");
-        limits::fit(&mut v);
+        measure::fit(&mut v);
     }
     v
 }

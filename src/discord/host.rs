@@ -4,7 +4,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::app::App;
+use crate::runtime::app::App;
 
 pub fn is_host(app: &App, guild: u64, member: Option<&serenity::Member>) -> bool {
     let Some(member) = member else {

@@ -15,8 +15,8 @@ use serenity::{
     ClientBuilder, CreateAllowedMentions, FullEvent, GatewayIntents, HttpBuilder, Interaction,
 };
 
-use crate::app::App;
 use crate::config::Secret;
+use crate::runtime::app::App;
 
 pub type Data = Arc<App>;
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -89,23 +89,30 @@ pub async fn client(
                 }
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), dev_guild = ?setup_app.config.dev_guild, "connected; commands registered");
                 // Quizzes that were running when the bot stopped go on.
-                let outbox: Arc<dyn crate::runtime::outbox::Outbox> = Arc::new(outbox::DiscordOutbox { http: Arc::clone(&ctx.http) });
-                match crate::runtime::recover::recover(&setup_app, Arc::clone(&outbox)).await {
+                match crate::runtime::recover::recover(&setup_app).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(quizzes = n, "resumed live quizzes after a restart"),
                     Err(e) => tracing::error!(error = %e, "cannot resume the quizzes that were running"),
                 }
                 // Assignments and schedules: its first tick catches up on what fell due while
                 // the bot was down.
-                crate::runtime::scheduler::spawn(Arc::clone(&setup_app), outbox);
+                crate::runtime::scheduler::spawn(Arc::clone(&setup_app));
                 Ok(setup_app)
             })
         })
         .build();
-    ClientBuilder::new_with_http(http(token, endpoint), GatewayIntents::GUILDS)
+    let client = ClientBuilder::new_with_http(http(token, endpoint), GatewayIntents::GUILDS)
         .framework(framework)
-        .event_handler(Clicks { app })
-        .await
+        .event_handler(Clicks {
+            app: Arc::clone(&app),
+        })
+        .await?;
+    // The one way out for the runtime, on the client's own HTTP client (one rate limiter, one
+    // connection pool). Set before the client connects: nothing posts before that.
+    app.set_outbox(Arc::new(outbox::DiscordOutbox {
+        http: Arc::clone(&client.http),
+    }));
+    Ok(client)
 }
 
 /// Marks a dispatch whose interaction passed the duplicate check.

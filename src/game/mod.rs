@@ -2,6 +2,7 @@
 //! runs, daily schedules and the times people type.
 
 pub mod live;
+pub mod records;
 pub mod run;
 pub mod schedule;
 pub mod scoring;

@@ -2,8 +2,13 @@
 //! between a file and a quiz night (docs/quiz-format.md).
 //!
 //! Every entry point takes bytes or text and returns diagnostics; none panics, whatever the input.
+//!
+//! The domain core: `quiz/` imports nothing of the crate above it (a test, `tests/layering.rs`,
+//! holds it to that). Whether a question fits Discord's messages is asked of the [`Fit`] the
+//! caller passes — the bot's is `render::preflight::DiscordFit`, which renders the question.
 
 pub mod diagnostic;
+pub mod fit;
 mod json;
 mod line_index;
 mod markdown;
@@ -17,6 +22,7 @@ use std::io::Read;
 use std::path::Path;
 
 pub use self::diagnostic::{Diagnostic, Severity};
+pub use self::fit::Fit;
 pub use self::model::{Question, Quiz, Tier};
 
 /// The file formats a quiz can be written in, chosen by extension.
@@ -212,8 +218,8 @@ pub fn quiz_id(path: &Path) -> String {
         .unwrap_or_else(|| "quiz".to_string())
 }
 
-/// Parses and validates a quiz file's bytes.
-pub fn check_bytes(id: &str, format: Format, bytes: &[u8]) -> Checked {
+/// Parses and validates a quiz file's bytes; `fit` measures each question's messages.
+pub fn check_bytes(id: &str, format: Format, bytes: &[u8], fit: &dyn Fit) -> Checked {
     if bytes.len() > model::MAX_FILE_BYTES {
         return Checked::failed(
             Diagnostic::error(
@@ -242,7 +248,7 @@ pub fn check_bytes(id: &str, format: Format, bytes: &[u8]) -> Checked {
         Ok(parsed) => parsed,
         Err(fatal) => return Checked::failed(fatal, Some(text.to_string())),
     };
-    validate::validate(&mut parsed);
+    validate::validate(&mut parsed, fit);
     let Parsed {
         quiz,
         mut diagnostics,
@@ -261,7 +267,7 @@ pub fn check_bytes(id: &str, format: Format, bytes: &[u8]) -> Checked {
 
 /// Reads and checks a file. Reads at most one byte past the size limit, so a huge file costs
 /// nothing; an unreadable file or unknown extension is an error like any other.
-pub fn check_file(path: &Path) -> Checked {
+pub fn check_file(path: &Path, fit: &dyn Fit) -> Checked {
     let Some(format) = Format::from_path(path) else {
         return Checked::failed(
             Diagnostic::error(
@@ -299,7 +305,7 @@ pub fn check_file(path: &Path) -> Checked {
             None,
         );
     }
-    check_bytes(&quiz_id(path), format, &bytes)
+    check_bytes(&quiz_id(path), format, &bytes, fit)
 }
 
 /// Points at the first byte that is not UTF-8.

@@ -1,13 +1,15 @@
 //! Checks every format shares (docs/quiz-format.md, "What `check` refuses"): question and option counts, empty texts,
-//! scoring tiers, and — by rendering each question exactly as the bot will — that every message
-//! of the quiz fits Discord's limits whatever the number of players.
+//! scoring tiers, and — by asking a [`Fit`] (the render layer renders each question exactly as
+//! the bot will) — that every message of the quiz fits whatever the number of players.
 
 use super::diagnostic::Diagnostic;
+use super::fit::{Fit, Problems};
 use super::model::{Question, MAX_OPTIONS, MIN_OPTIONS};
 use super::{Parsed, QuestionSpans};
-use crate::render::limits::{self, chars};
-use crate::render::question::{self as card, Card, RevealStats};
-use crate::render::text::NAME_CHARS;
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
 
 /// The longest title a quiz may have: it is shown in embed footers and titles.
 pub const MAX_TITLE: usize = 200;
@@ -18,7 +20,7 @@ pub const MAX_TIER_LABEL: usize = 200;
 /// More tiers than any grading scale needs; bounds the pairwise overlap check.
 pub const MAX_TIERS: usize = 20;
 
-pub fn validate(parsed: &mut Parsed) {
+pub fn validate(parsed: &mut Parsed, fit: &dyn Fit) {
     let Parsed {
         quiz,
         map,
@@ -59,7 +61,7 @@ pub fn validate(parsed: &mut Parsed) {
     let title = quiz.title.clone();
     for (index, q) in quiz.questions.iter_mut().enumerate() {
         let spans = map.questions.get(index).cloned().unwrap_or_default();
-        check_question(&title, q, total, &spans, diagnostics);
+        check_question(&title, q, total, &spans, fit, diagnostics);
     }
     check_tiers(&quiz.tiers, &map.tiers, total as u32, diagnostics);
 }
@@ -69,6 +71,7 @@ fn check_question(
     q: &mut Question,
     total: usize,
     spans: &QuestionSpans,
+    fit: &dyn Fit,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let n = spans
@@ -113,44 +116,29 @@ fn check_question(
     if q.answer >= count {
         return; // reported by the parser
     }
-    check_fits(title, q, total, spans, &n, diagnostics);
+    check_fits(title, q, total, (spans, &n), fit, diagnostics);
 }
 
-/// Renders the question and its reveal with the largest numbers and names a quiz night can
-/// produce, and reports any Discord limit they would break. An explanation too long for the
+/// Has the question and its reveal measured with the largest numbers and names a quiz night
+/// can produce, and reports any limit they would break. An explanation too long for the
 /// reveal is cut at a paragraph to fit, with a warning: it is the one text that can lose its
 /// end without changing the question.
 fn check_fits(
     title: &str,
     q: &mut Question,
     total: usize,
-    spans: &QuestionSpans,
-    name: &str,
+    (spans, name): (&QuestionSpans, &str),
+    fit: &dyn Fit,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let worst = |q: &Question| -> (Vec<String>, Vec<String>) {
-        let card = Card {
-            quiz_title: title,
-            question: q,
-            position: total.max(1),
-            total: total.max(1),
-            session: i64::MAX,
-            closes_at: 9_999_999_999,
-            answered: 99_999_999,
-        };
-        let stats = RevealStats {
-            counts: vec![99_999_999; q.options.len()],
-            fastest: Some(("*".repeat(NAME_CHARS), 999_999)),
-        };
-        (
-            limits::problems(&card::question(&card)),
-            limits::problems(&card::reveal(&card, &stats)),
-        )
-    };
-    if surely_fits(q) {
+    let worst = |q: &Question| fit.problems(title, q, total);
+    if fit.surely_fits(q) {
         return; // most questions: no need to render them to know
     }
-    let (question_problems, reveal_problems) = worst(q);
+    let Problems {
+        question: question_problems,
+        reveal: reveal_problems,
+    } = worst(q);
     let too_long = !question_problems.is_empty();
     for problem in question_problems {
         diagnostics.push(Diagnostic::error(
@@ -171,7 +159,7 @@ fn check_fits(
     let mut shorter = q.clone();
     let mut fits = |explanation: &str| {
         shorter.explanation = explanation.to_string();
-        worst(&shorter).1.is_empty()
+        worst(&shorter).reveal.is_empty()
     };
     if !q.explanation.is_empty() && fits("") {
         let full = std::mem::take(&mut q.explanation);
@@ -198,23 +186,6 @@ fn check_fits(
             ),
         ));
     }
-}
-
-/// Whether a question fits every message it appears in, by a bound on their lengths that
-/// over-counts everything the renderer adds (marks, letters, the countdown line, the answer
-/// counts, the longest player name, titles and footers). Rendering 50,000 questions twice
-/// takes longer than reading their file; only questions near a limit are rendered.
-fn surely_fits(q: &Question) -> bool {
-    let options: usize = q.options.iter().map(|o| chars(o) + 16).sum();
-    let n = q.options.len();
-    let body = chars(&q.prompt) + options + 100;
-    let correct = q.options.get(q.answer).map_or(0, |o| chars(o));
-    let answer_embed = correct + chars(&q.explanation) + 50 * n + 160;
-    // Titles ("Question 12 of 3,400", "✅ Answer: B") and the footer (the quiz title, cut to 200).
-    let around = 60 + 200;
-    body <= limits::DESCRIPTION
-        && answer_embed <= limits::DESCRIPTION
-        && body + answer_embed + around <= limits::EMBED_TOTAL
 }
 
 /// The longest beginning of `full` that `fits`, cut after a paragraph when one fits (else after
@@ -368,63 +339,5 @@ fn ranges(values: &[u32]) -> String {
             let last = parts.pop().unwrap_or_default();
             format!("{} and {last}", parts.join(", "))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The bound that spares rendering must never let through a question that does not fit:
-    /// lengths swept across every limit, each question the bound passes is rendered.
-    #[test]
-    fn the_bound_never_passes_a_question_that_does_not_fit() {
-        let mut passed = 0;
-        for options in [2usize, 4, 10] {
-            for prompt in (0..4200).step_by(150) {
-                for option in [1usize, 40, 300] {
-                    for explanation in (0..4200).step_by(300) {
-                        let q = Question {
-                            number: 1,
-                            line: 1,
-                            prompt: "é".repeat(prompt),
-                            options: (0..options)
-                                .map(|i| format!("{i}{}", "o".repeat(option)))
-                                .collect(),
-                            answer: options - 1,
-                            explanation: "x".repeat(explanation),
-                            seconds: None,
-                        };
-                        if !surely_fits(&q) {
-                            continue;
-                        }
-                        passed += 1;
-                        let title = "t".repeat(MAX_TITLE);
-                        let card = Card {
-                            quiz_title: &title,
-                            question: &q,
-                            position: 99_999,
-                            total: 99_999,
-                            session: i64::MAX,
-                            closes_at: 9_999_999_999,
-                            answered: 99_999_999,
-                        };
-                        let stats = RevealStats {
-                            counts: vec![99_999_999; options],
-                            fastest: Some(("*".repeat(NAME_CHARS), 999_999)),
-                        };
-                        assert!(limits::problems(&card::question(&card)).is_empty());
-                        assert!(
-                            limits::problems(&card::reveal(&card, &stats)).is_empty(),
-                            "prompt {prompt}, {options} options of {option}, explanation {explanation}"
-                        );
-                    }
-                }
-            }
-        }
-        assert!(
-            passed > 1000,
-            "the bound passes most ordinary questions ({passed})"
-        );
     }
 }

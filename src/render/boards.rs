@@ -2,7 +2,7 @@
 
 use super::text::{display_name, thousands, truncate};
 use super::view::{color, EmbedView, MessageView};
-use crate::store::{BoardRow, MemberStats};
+use crate::game::records::{BoardRow, MemberStats};
 
 fn accuracy(correct: u64, answered: u64) -> String {
     (correct * 100)

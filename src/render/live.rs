@@ -271,7 +271,7 @@ fn fit_blocks(blocks: &[(String, String)], budget: usize) -> String {
 mod tests {
     use super::*;
     use crate::game::live::Totals;
-    use crate::render::limits::problems;
+    use crate::render::measure::problems;
 
     fn standing(rank: usize, name: &str) -> Standing {
         Standing {

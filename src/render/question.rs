@@ -188,7 +188,7 @@ pub fn distribution(counts: &[u64], correct: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::limits::problems;
+    use crate::render::measure::problems;
 
     fn sample() -> Question {
         Question {

@@ -3,15 +3,16 @@
 //! the score with its tier.
 
 use super::custom_id::CustomId;
-use super::limits::{self, DESCRIPTION, EMBED_TOTAL};
+use super::limits::{DESCRIPTION, EMBED_TOTAL};
+use super::measure;
 use super::question::{body, option_labels};
 use super::text::{display_name, lettered_option, thousands, truncate};
 use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
+use crate::game::records::{AssignmentResults, ScheduleMode, ScheduleRow};
 use crate::game::run::{Progress, RunKind};
 use crate::game::schedule::{is_series, parse_time, Daily};
 use crate::quiz::model::letter;
 use crate::quiz::{Question, Quiz};
-use crate::store::{AssignmentResults, ScheduleMode, ScheduleRow};
 
 /// The public post of `/quiz assign`.
 pub fn assignment_post(quiz: &Quiz, assignment: i64, due_at: i64, open: bool) -> MessageView {
@@ -187,7 +188,7 @@ pub fn run_feedback(
 
 fn embed_chars(e: &EmbedView) -> usize {
     let v = MessageView::embed(e.clone());
-    limits::embed_total(&v)
+    measure::embed_total(&v)
 }
 
 /// The correct answer and the explanation, within `budget` characters.
@@ -425,9 +426,9 @@ pub fn schedule_list(rows: &[ScheduleRow], now: i64) -> MessageView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::game::records::Finisher;
     use crate::quiz::model::Tier;
-    use crate::render::limits::problems;
-    use crate::store::Finisher;
+    use crate::render::measure::problems;
 
     fn quiz(n: usize, long: bool) -> Quiz {
         let text = |s: &str, len: usize| if long { s.repeat(len) } else { s.to_string() };

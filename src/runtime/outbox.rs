@@ -13,6 +13,15 @@ pub struct SendError {
     pub missing_permission: bool,
 }
 
+impl SendError {
+    pub(super) fn unconnected() -> SendError {
+        SendError {
+            message: "the bot is not connected to Discord yet".into(),
+            missing_permission: false,
+        }
+    }
+}
+
 #[async_trait]
 pub trait Outbox: Send + Sync + 'static {
     /// Posts a message; returns its id.

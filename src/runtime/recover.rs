@@ -8,18 +8,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::live::{spawn, Start};
-use super::outbox::Outbox;
-use crate::app::App;
 use crate::game::live::{LiveSession, Opened, Settings};
 use crate::game::scoring::Rules;
 use crate::quiz::Quiz;
+use crate::runtime::app::App;
 use crate::store::{quiz_json, StoreError};
 
 /// Before the next question after a restart, as after a reveal.
 const RESUME_DELAY: Duration = Duration::from_secs(3);
 
 /// Restarts every running quiz; returns how many.
-pub async fn recover(app: &Arc<App>, outbox: Arc<dyn Outbox>) -> Result<usize, StoreError> {
+pub async fn recover(app: &Arc<App>) -> Result<usize, StoreError> {
     let mut resumed = 0;
     for row in app.store.running_sessions().await? {
         let quiz: Quiz = match quiz_json::decode(&row.quiz_json) {
@@ -77,7 +76,6 @@ pub async fn recover(app: &Arc<App>, outbox: Arc<dyn Outbox>) -> Result<usize, S
         );
         let started = spawn(
             Arc::clone(app),
-            Arc::clone(&outbox),
             Start {
                 session,
                 guild: row.guild_id,

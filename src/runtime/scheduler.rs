@@ -3,19 +3,18 @@
 //! runs at start-up, which is how a post missed while the bot was down is made — once, and only
 //! while still inside its due window. Time comes from the app's clock, so tests move it.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::live::{self, Launch};
 use super::outbox::Outbox;
-use crate::app::App;
+use super::study::post_assignment;
+use crate::game::records::{ScheduleMode, ScheduleRow};
 use crate::game::schedule::{is_series, next_in_series, parse_time, Daily};
 use crate::quiz::Quiz;
 use crate::render::{notices, study};
-use crate::store::{
-    quiz_json, AssignmentRow, Claim, NewAssignment, ScheduleMode, ScheduleRow, StoreError,
-};
+use crate::runtime::app::App;
+use crate::store::{quiz_json, AssignmentRow, Claim, NewAssignment, StoreError};
 
 /// A scheduled live quiz that the bot missed (it was down) still starts this late, not later:
 /// past that, the players it was announced to have gone.
@@ -24,57 +23,34 @@ pub const LIVE_LATE_START: Duration = Duration::from_secs(15 * 60);
 /// A missed scheduled assignment is still posted if at least this much of its window is left.
 const MIN_LEFT: i64 = 5 * 60_000;
 
-/// Wakes the scheduler before its next tick, and counts ticks, so that whoever moved the
-/// clock (a test) can wait for a pass that saw the new time.
-#[derive(Default)]
-pub struct Signal {
-    kick: tokio::sync::Notify,
-    started: AtomicU64,
-    done: AtomicU64,
-}
-
-impl Signal {
-    /// Asks for a tick now; returns the number of the tick that will have seen everything
-    /// changed before this call (see [`Signal::done`]).
-    pub fn kick(&self) -> u64 {
-        let target = self.started.load(Ordering::SeqCst) + 1;
-        self.kick.notify_one();
-        target
-    }
-
-    /// How many ticks have completed.
-    pub fn done(&self) -> u64 {
-        self.done.load(Ordering::SeqCst)
-    }
-}
-
 /// Runs until the bot shuts down: a tick at once, then one per `study.tick` or kick.
-pub fn spawn(app: Arc<App>, outbox: Arc<dyn Outbox>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(app: Arc<App>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             if app.draining() {
                 return;
             }
-            app.scheduler.started.fetch_add(1, Ordering::SeqCst);
-            tick(&app, &outbox).await;
-            app.scheduler.done.fetch_add(1, Ordering::SeqCst);
+            app.scheduler.begin();
+            tick(&app).await;
+            app.scheduler.end();
             tokio::select! {
                 _ = tokio::time::sleep(app.config.study.tick) => {}
-                _ = app.scheduler.kick.notified() => {}
+                _ = app.scheduler.kicked() => {}
             }
         }
     })
 }
 
 /// One pass: due assignments, then results still to post, then schedules.
-pub async fn tick(app: &Arc<App>, outbox: &Arc<dyn Outbox>) {
+pub async fn tick(app: &Arc<App>) {
+    let outbox = app.outbox();
     if let Err(e) = close_due(app).await {
         tracing::error!(error = %e, "scheduler: cannot close due assignments");
     }
     match app.store.results_pending().await {
         Ok(pending) => {
             for a in pending {
-                publish_results(app, &**outbox, &a).await;
+                publish_results(app, &*outbox, &a).await;
             }
         }
         Err(e) => tracing::error!(error = %e, "scheduler: cannot read pending results"),
@@ -82,7 +58,7 @@ pub async fn tick(app: &Arc<App>, outbox: &Arc<dyn Outbox>) {
     match app.store.schedules(None).await {
         Ok(schedules) => {
             for s in schedules {
-                if let Err(e) = fire_if_due(app, outbox, &s).await {
+                if let Err(e) = fire_if_due(app, &*outbox, &s).await {
                     tracing::error!(schedule = s.id, error = %e, "scheduler: cannot run a schedule");
                 }
             }
@@ -175,7 +151,7 @@ fn due_occurrence(s: &ScheduleRow, now: i64) -> Option<(i64, Daily)> {
 
 async fn fire_if_due(
     app: &Arc<App>,
-    outbox: &Arc<dyn Outbox>,
+    outbox: &dyn Outbox,
     s: &ScheduleRow,
 ) -> Result<(), StoreError> {
     let now = app.now();
@@ -237,20 +213,8 @@ async fn fire_if_due(
                 return Ok(());
             };
             tracing::info!(schedule = s.id, assignment = id, quiz = %quiz.id, late, "scheduled assignment");
-            match outbox
-                .post(
-                    s.channel_id,
-                    study::assignment_post(&quiz, id, due_at, true),
-                )
-                .await
-            {
-                Ok(message) => app.store.set_assignment_message(id, message).await?,
-                Err(e) => {
-                    // Nobody can take it without its post: close it quietly, no results.
-                    tracing::error!(schedule = s.id, assignment = id, error = %e, "cannot post a scheduled assignment");
-                    app.store.abandon_assignment(id).await?;
-                }
-            }
+            // Not posted: closed quietly, no results (logged by `post_assignment`).
+            let _ = post_assignment(app, id, s.channel_id, &quiz, due_at).await?;
         }
         ScheduleMode::Live => {
             let claim = app
@@ -276,7 +240,7 @@ async fn fire_if_due(
                     if let Err(e) = outbox.post(s.channel_id, prepared.intro.clone()).await {
                         tracing::warn!(schedule = s.id, error = %e, "cannot post a scheduled quiz's intro");
                     }
-                    prepared.go(Arc::clone(app), Arc::clone(outbox));
+                    prepared.go(Arc::clone(app));
                 }
                 Err(StoreError::ChannelBusy) => {
                     tracing::warn!(

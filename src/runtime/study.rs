@@ -5,12 +5,16 @@
 
 use std::sync::Arc;
 
-use crate::app::App;
 use crate::game::run::{RunKind, RunRefusal};
+use crate::game::when::parse_due;
 use crate::quiz::Quiz;
 use crate::render::study::{self, RunContext};
 use crate::render::view::MessageView;
-use crate::store::{quiz_json, AssignmentStart, RunAnswer, RunAnswerOutcome, RunRow, StoreError};
+use crate::runtime::app::App;
+use crate::runtime::outbox::SendError;
+use crate::store::{
+    quiz_json, AssignmentStart, NewAssignment, RunAnswer, RunAnswerOutcome, RunRow, StoreError,
+};
 
 /// How a click is answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +44,88 @@ fn current(run: &RunRow, quiz: &Quiz, note: Option<&str>) -> MessageView {
         return study::run_done(&context(run, quiz, at), &run.progress, run.due_at);
     }
     study::run_question(&context(run, quiz, at), at, note)
+}
+
+/// `/quiz assign` as the host typed it.
+pub struct Assignment {
+    pub guild: u64,
+    pub channel: u64,
+    pub host: u64,
+    pub quiz: Arc<Quiz>,
+    /// When it closes, as typed (`24h`, `18:00`, …); `None` takes `study.due`.
+    pub due: Option<String>,
+}
+
+/// How `/quiz assign` went.
+#[derive(Debug)]
+pub enum Assigned {
+    /// Recorded and posted in the channel; open until `due_at`.
+    Posted { id: i64, due_at: i64 },
+    /// The due time could not be read (the reason, for the host).
+    BadDue(String),
+    /// Discord refused the post: the assignment was abandoned.
+    NotPosted(SendError),
+}
+
+/// `/quiz assign`: reads the due time in the server's timezone, records the assignment and
+/// posts it in the channel.
+pub async fn assign(app: &App, a: Assignment) -> Result<Assigned, StoreError> {
+    let now = app.now();
+    let tz = app.store.guild_timezone(a.guild).await?;
+    let due_at = match a.due.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => match parse_due(d, now, tz) {
+            Ok(at) => at,
+            Err(why) => return Ok(Assigned::BadDue(why)),
+        },
+        None => now + app.config.study.due.as_millis() as i64,
+    };
+    let id = app
+        .store
+        .create_assignment(NewAssignment {
+            guild_id: a.guild,
+            channel_id: a.channel,
+            host_id: a.host,
+            quiz_id: a.quiz.id.clone(),
+            quiz_json: quiz_json::encode(&a.quiz)?,
+            created_at: now,
+            due_at,
+            schedule_id: None,
+        })
+        .await?;
+    Ok(
+        match post_assignment(app, id, a.channel, &a.quiz, due_at).await? {
+            Ok(_) => {
+                tracing::info!(assignment = id, quiz = %a.quiz.id, guild = a.guild, channel = a.channel, due_at, "assignment posted");
+                Assigned::Posted { id, due_at }
+            }
+            Err(e) => Assigned::NotPosted(e),
+        },
+    )
+}
+
+/// Posts a recorded assignment in its channel — a plain channel message, not an interaction
+/// reply, so that the bot can still close it at the due time — and records the post, or, when
+/// Discord refuses, abandons the assignment: nobody can take it without its post. For
+/// `/quiz assign` and the scheduler alike.
+pub async fn post_assignment(
+    app: &App,
+    id: i64,
+    channel: u64,
+    quiz: &Quiz,
+    due_at: i64,
+) -> Result<Result<u64, SendError>, StoreError> {
+    let posted = app
+        .outbox()
+        .post(channel, study::assignment_post(quiz, id, due_at, true))
+        .await;
+    match &posted {
+        Ok(message) => app.store.set_assignment_message(id, *message).await?,
+        Err(e) => {
+            tracing::warn!(assignment = id, error = %e, "cannot post an assignment; abandoned");
+            app.store.abandon_assignment(id).await?;
+        }
+    }
+    Ok(posted)
 }
 
 /// Start pressed on an assignment post.

@@ -4,6 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{Store, StoreError};
+use crate::game::records::{AssignmentResults, Finisher};
 
 #[derive(Debug, Clone)]
 pub struct NewAssignment {
@@ -31,26 +32,6 @@ pub struct AssignmentRow {
     pub schedule_id: Option<i64>,
     pub open: bool,
     pub results_message_id: Option<u64>,
-}
-
-/// A member's completed run of an assignment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finisher {
-    pub user_id: u64,
-    pub name: String,
-    pub correct: u32,
-    pub finished_at: i64,
-}
-
-/// What the results of an assignment are made of.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AssignmentResults {
-    /// Best first: more correct, then earlier.
-    pub finished: Vec<Finisher>,
-    /// Members who started and did not finish in time.
-    pub unfinished: usize,
-    /// (answered, correct) per question position, over every run.
-    pub per_question: Vec<(u64, u64)>,
 }
 
 const COLUMNS: &str = "id, guild_id, channel_id, host_id, quiz_id, quiz_json, created_at, due_at, message_id, schedule_id, state, results_message_id";

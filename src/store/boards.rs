@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::mistakes::{self, RevealedQuestion};
 use super::{Store, StoreError};
+use crate::game::records::{BoardRow, MemberStats};
 
 /// Which leaderboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,34 +84,6 @@ struct StatsLine {
     correct: u64,
     best_streak: u32,
     quizzes: u64,
-}
-
-/// A member's numbers for `/stats`: live quizzes and assignments (the `all` board) plus
-/// practice (`p:all`), and the same per day for the last seven days.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MemberStats {
-    pub name: String,
-    /// Leaderboard points and rank (all time); practice does not score.
-    pub points: u64,
-    pub rank: Option<usize>,
-    pub answered: u64,
-    pub correct: u64,
-    pub best_streak: u32,
-    pub quizzes: u64,
-    /// (day as `YYYY-MM-DD`, answered, correct), oldest first, days with answers only.
-    pub last_days: Vec<(String, u64, u64)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BoardRow {
-    pub user_id: u64,
-    pub name: String,
-    pub points: u64,
-    pub answered: u64,
-    pub correct: u64,
-    pub correct_ms: u64,
-    pub quizzes: u64,
-    pub best_streak: u32,
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BoardRow> {

@@ -24,12 +24,12 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{mpsc, oneshot};
 
 pub use answers::{AnswerRow, Inserted};
-pub use assignments::{AssignmentResults, AssignmentRow, Finisher, NewAssignment};
-pub use boards::{keys_for, practice_keys, quiz_key, Board, BoardRow, MemberStats};
+pub use assignments::{AssignmentRow, NewAssignment};
+pub use boards::{keys_for, practice_keys, quiz_key, Board};
 pub use mistakes::{Mistake, RevealedQuestion, ReviewItem};
 pub use quizzes::GuildQuiz;
 pub use runs::{AssignmentStart, RunAnswer, RunAnswerOutcome, RunRow};
-pub use schedules::{Claim, NewSchedule, ScheduleMode, ScheduleRow};
+pub use schedules::{Claim, NewSchedule};
 pub use sessions::{NewSession, PostedQuestion, ScoreRow, SessionRow, SessionState};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,30 +8,7 @@ use rusqlite::{params, Row};
 
 use super::assignments::{self, NewAssignment};
 use super::{Store, StoreError};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScheduleMode {
-    /// Post an assignment, due `due_minutes` later.
-    Assignment,
-    /// Start a live quiz in the channel.
-    Live,
-}
-
-impl ScheduleMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScheduleMode::Assignment => "assignment",
-            ScheduleMode::Live => "live",
-        }
-    }
-
-    fn parse(s: &str) -> ScheduleMode {
-        match s {
-            "live" => ScheduleMode::Live,
-            _ => ScheduleMode::Assignment,
-        }
-    }
-}
+use crate::game::records::{ScheduleMode, ScheduleRow};
 
 #[derive(Debug, Clone)]
 pub struct NewSchedule {
@@ -42,20 +19,6 @@ pub struct NewSchedule {
     /// `HH:MM`, validated.
     pub local_time: String,
     /// An IANA name, validated.
-    pub timezone: String,
-    pub mode: ScheduleMode,
-    pub due_minutes: i64,
-    pub created_at: i64,
-}
-
-#[derive(Debug, Clone)]
-pub struct ScheduleRow {
-    pub id: i64,
-    pub guild_id: u64,
-    pub channel_id: u64,
-    pub host_id: u64,
-    pub target: String,
-    pub local_time: String,
     pub timezone: String,
     pub mode: ScheduleMode,
     pub due_minutes: i64,

@@ -4,15 +4,13 @@ use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
 
-use crate::discord::outbox::DiscordOutbox;
 use crate::discord::{convert, host, Context, Error};
 use crate::game::scoring::Scoring;
 use crate::library::UploadError;
 use crate::quiz::model::{MAX_FILE_BYTES, MAX_PLAYED};
 use crate::quiz::Quiz;
 use crate::render::{notices, text::truncate};
-use crate::runtime::live::{self as live, HostCommand, Launch};
-use crate::store::StoreError;
+use crate::runtime::live::{self as live, HostCommand, Launch, Started};
 
 /// Quizzes: live (start, next, stop), self-paced (assign, practice), schedules, uploads
 #[poise::command(
@@ -191,27 +189,19 @@ pub async fn start(
         shuffle: shuffle.unwrap_or(false),
         host_notice,
     };
-    let prepared = match live::prepare(app, launch).await {
-        Ok(p) => p,
-        Err(StoreError::ChannelBusy) => {
-            return say(
+    match live::start(app, launch).await? {
+        Started::Running { intro, .. } => {
+            ctx.send(convert::reply(intro, false)).await?;
+            Ok(())
+        }
+        Started::ChannelBusy => {
+            say(
                 ctx,
                 "A live quiz is already running in this channel — `/quiz stop` ends it.",
             )
-            .await;
+            .await
         }
-        Err(e) => return Err(e.into()),
-    };
-    // The quiz is registered and its task started before the host sees the reply: a host who
-    // sends `/quiz stop` as soon as the intro appears must find it (it waits a moment before
-    // its first question, so the intro still comes first).
-    let intro = prepared.intro.clone();
-    let outbox = Arc::new(DiscordOutbox {
-        http: Arc::clone(&ctx.serenity_context().http),
-    });
-    prepared.go(Arc::clone(app), outbox);
-    ctx.send(convert::reply(intro, false)).await?;
-    Ok(())
+    }
 }
 
 /// Reveal the current question now and go on
@@ -221,9 +211,10 @@ pub async fn next(ctx: Context<'_>) -> Result<(), Error> {
         return say(ctx, host::refusal(ctx.data())).await;
     }
     let (_, channel, _) = ids(ctx);
-    match ctx.data().live.in_channel(channel) {
-        Some(h) if h.command(HostCommand::Next) => say(ctx, "⏭ Revealing and moving on.").await,
-        _ => say(ctx, "There's no live quiz running in this channel.").await,
+    if live::host_command(ctx.data(), channel, HostCommand::Next) {
+        say(ctx, "⏭ Revealing and moving on.").await
+    } else {
+        say(ctx, "There's no live quiz running in this channel.").await
     }
 }
 
@@ -234,16 +225,15 @@ pub async fn stop(ctx: Context<'_>) -> Result<(), Error> {
         return say(ctx, host::refusal(ctx.data())).await;
     }
     let (_, channel, _) = ids(ctx);
-    match ctx.data().live.in_channel(channel) {
-        Some(h) if h.command(HostCommand::Stop) => {
-            ctx.send(convert::reply(
-                notices::text("⏹ The host stopped the quiz. Results follow."),
-                false,
-            ))
-            .await?;
-            Ok(())
-        }
-        _ => say(ctx, "There's no live quiz running in this channel.").await,
+    if live::host_command(ctx.data(), channel, HostCommand::Stop) {
+        ctx.send(convert::reply(
+            notices::text("⏹ The host stopped the quiz. Results follow."),
+            false,
+        ))
+        .await?;
+        Ok(())
+    } else {
+        say(ctx, "There's no live quiz running in this channel.").await
     }
 }
 

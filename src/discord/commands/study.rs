@@ -6,15 +6,14 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 
 use super::quiz::{autocomplete_quiz, can_post_here, find_quiz, is_host, say};
-use crate::discord::outbox::DiscordOutbox;
 use crate::discord::{convert, host, Context, Error};
+use crate::game::records::ScheduleMode;
 use crate::game::schedule::{glob_matches, is_series, parse_time, Daily};
-use crate::game::when::{parse_due, parse_duration_minutes, MAX_DUE_MINUTES, MIN_DUE_MINUTES};
+use crate::game::when::{parse_duration_minutes, MAX_DUE_MINUTES, MIN_DUE_MINUTES};
 use crate::render::study as view;
 use crate::render::text::truncate;
-use crate::runtime::outbox::Outbox;
-use crate::runtime::study;
-use crate::store::{quiz_json, NewAssignment, NewSchedule, ScheduleMode};
+use crate::runtime::study::{self, Assigned};
+use crate::store::NewSchedule;
 
 /// At most this many schedules per server: enough for every day-of-week variant of a few series.
 const MAX_SCHEDULES: usize = 25;
@@ -45,41 +44,16 @@ pub async fn assign(
     let Some(q) = find_quiz(ctx, &quiz).await? else {
         return Ok(());
     };
-    let now = app.now();
-    let tz = app.store.guild_timezone(guild).await?;
-    let due_at = match due.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => match parse_due(d, now, tz) {
-            Ok(at) => at,
-            Err(why) => return say(ctx, why).await,
-        },
-        None => now + app.config.study.due.as_millis() as i64,
-    };
     ctx.defer_ephemeral().await?;
-    let id = app
-        .store
-        .create_assignment(NewAssignment {
-            guild_id: guild,
-            channel_id: channel,
-            host_id: user,
-            quiz_id: q.id.clone(),
-            quiz_json: quiz_json::encode(&q)?,
-            created_at: now,
-            due_at,
-            schedule_id: None,
-        })
-        .await?;
-    // A plain channel message (not the interaction's reply), so the bot can close it at the
-    // due time, long after the interaction's token has expired.
-    let outbox = DiscordOutbox {
-        http: Arc::clone(&ctx.serenity_context().http),
+    let assignment = study::Assignment {
+        guild,
+        channel,
+        host: user,
+        quiz: Arc::clone(&q),
+        due,
     };
-    match outbox
-        .post(channel, view::assignment_post(&q, id, due_at, true))
-        .await
-    {
-        Ok(message) => {
-            app.store.set_assignment_message(id, message).await?;
-            tracing::info!(assignment = id, quiz = %q.id, guild, channel, due_at, "assignment posted");
+    match study::assign(app, assignment).await? {
+        Assigned::Posted { due_at, .. } => {
             say(
                 ctx,
                 format!(
@@ -90,10 +64,8 @@ pub async fn assign(
             )
             .await
         }
-        Err(e) => {
-            app.store.abandon_assignment(id).await?;
-            say(ctx, format!("I couldn't post the assignment: {e}.")).await
-        }
+        Assigned::BadDue(why) => say(ctx, why).await,
+        Assigned::NotPosted(e) => say(ctx, format!("I couldn't post the assignment: {e}.")).await,
     }
 }
 

@@ -1,15 +1,19 @@
-//! What every handler and task shares: handles, not logic.
+//! What every use case and task shares: handles, not logic. The Discord adapter builds one
+//! [`App`] and hands it to each call into the runtime.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::library::Library;
-use crate::runtime::registry::Registry;
 use crate::store::Store;
+
+use super::handle::Registry;
+use super::outbox::{Outbox, SendError};
+use super::signal::Signal;
 
 /// See [`App::replies`].
 pub const MAX_REPLIES_IN_FLIGHT: usize = 32;
@@ -31,7 +35,10 @@ pub struct App {
     /// Interactions already handled, so that one delivered twice is acted on once.
     seen: Mutex<Seen>,
     /// Wakes and counts the study-group scheduler.
-    pub scheduler: crate::runtime::scheduler::Signal,
+    pub scheduler: Signal,
+    /// The way out to the channels, set once when the Discord client exists (see
+    /// [`App::set_outbox`]).
+    outbox: OnceLock<Arc<dyn Outbox>>,
 }
 
 /// A bounded memory of interaction ids (oldest forgotten first).
@@ -58,6 +65,7 @@ impl App {
             draining: std::sync::atomic::AtomicBool::new(false),
             seen: Mutex::new(Seen::default()),
             scheduler: Default::default(),
+            outbox: OnceLock::new(),
         })
     }
 
@@ -83,6 +91,20 @@ impl App {
         true
     }
 
+    /// Sets the one outbox every use case posts through; a second call is ignored (false).
+    pub fn set_outbox(&self, outbox: Arc<dyn Outbox>) -> bool {
+        self.outbox.set(outbox).is_ok()
+    }
+
+    /// Where channel messages go. Before [`App::set_outbox`], every send fails with a clear
+    /// error (nothing can reach a channel before the client exists).
+    pub fn outbox(&self) -> Arc<dyn Outbox> {
+        match self.outbox.get() {
+            Some(o) => Arc::clone(o),
+            None => Arc::new(Unconnected),
+        }
+    }
+
     pub fn start_draining(&self) {
         self.draining
             .store(true, std::sync::atomic::Ordering::SeqCst);
@@ -105,5 +127,26 @@ impl App {
             .iter()
             .find(|(_, name)| name.to_lowercase() == wanted)
             .map(|(id, _)| *id)
+    }
+}
+
+/// The outbox before the Discord client exists.
+struct Unconnected;
+
+#[async_trait::async_trait]
+impl Outbox for Unconnected {
+    async fn post(&self, _: u64, _: crate::render::view::MessageView) -> Result<u64, SendError> {
+        Err(SendError::unconnected())
+    }
+    async fn edit(
+        &self,
+        _: u64,
+        _: u64,
+        _: crate::render::view::MessageView,
+    ) -> Result<(), SendError> {
+        Err(SendError::unconnected())
+    }
+    async fn whisper(&self, _: &str, _: &str) -> Result<(), SendError> {
+        Err(SendError::unconnected())
     }
 }
