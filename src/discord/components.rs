@@ -7,7 +7,8 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, CreateInteractionResponse};
 
-use super::{convert, Error};
+use super::convert;
+use super::types::Error;
 use crate::render::custom_id::CustomId;
 use crate::render::notices;
 use crate::runtime::app::App;

@@ -2,7 +2,7 @@
 //! arrives here is ours to fix: logged with its fields, and the user gets a short apology.
 //! This handler never fails itself.
 
-use super::{Data, Error};
+use super::types::{Data, Error};
 use poise::serenity_prelude as serenity;
 
 pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {

@@ -7,6 +7,7 @@ pub mod convert;
 pub mod errors;
 pub mod host;
 pub mod outbox;
+pub mod types;
 
 use std::sync::Arc;
 
@@ -18,9 +19,7 @@ use serenity::{
 use crate::config::Secret;
 use crate::runtime::app::App;
 
-pub type Data = Arc<App>;
-pub type Error = Box<dyn std::error::Error + Send + Sync>;
-pub type Context<'a> = poise::Context<'a, Data, Error>;
+use types::{Data, Error};
 
 /// Where REST calls go.
 pub enum Endpoint {

@@ -2,8 +2,9 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::quiz::autocomplete_quiz;
-use crate::discord::{convert, Context, Error};
+use super::shared::autocomplete_quiz;
+use crate::discord::convert;
+use crate::discord::types::{Context, Error};
 use crate::render::boards;
 use crate::store::{quiz_key, Board};
 

@@ -3,9 +3,10 @@
 
 pub mod boards;
 pub mod quiz;
+pub mod shared;
 pub mod study;
 
-use super::{Data, Error};
+use super::types::{Data, Error};
 
 pub fn all() -> Vec<poise::Command<Data, Error>> {
     vec![

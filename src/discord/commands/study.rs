@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
 
-use super::quiz::{autocomplete_quiz, can_post_here, find_quiz, is_host, say};
-use crate::discord::{convert, host, Context, Error};
+use super::shared::{autocomplete_quiz, can_post_here, find_quiz, is_host, say};
+use crate::discord::types::{Context, Error};
+use crate::discord::{convert, host};
 use crate::game::records::ScheduleMode;
 use crate::game::schedule::{glob_matches, is_series, parse_time, Daily};
 use crate::game::when::{parse_duration_minutes, MAX_DUE_MINUTES, MIN_DUE_MINUTES};

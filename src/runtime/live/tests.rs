@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::answer::{self, Click};
 use super::{host_command, start, HostCommand, HostNotice, Launch, Started};
 use crate::clock::Clock;
-use crate::config::{Config, LiveConfig};
+use crate::config::{Config, LiveConfig, StudyConfig};
 use crate::library::Library;
 use crate::quiz::{Question, Quiz};
 use crate::render::view::MessageView;
@@ -177,11 +177,17 @@ fn fixture(refuse: Option<&'static str>) -> Fixture {
         count_interval: Duration::from_secs(2),
         ..LiveConfig::default()
     };
-    let config: Config = crate::simbot::config(
-        dir.path().join("quizbot.db"),
-        dir.path().join("quizzes"),
+    let config = Config {
+        token: None,
+        api_proxy: None,
+        dev_guild: None,
+        host_role: "Quiz Host".into(),
+        database: dir.path().join("quizbot.db"),
+        quizzes_dir: dir.path().join("quizzes"),
         live,
-    );
+        study: StudyConfig::default(),
+        log_filter: "warn".into(),
+    };
     let app = App::new(config, store, library, Arc::new(TokioClock { origin }));
     let outbox = Recorder::new(origin, refuse);
     assert!(app.set_outbox(outbox.clone()));
