@@ -9,20 +9,10 @@ use common::{Harness, Options, T0, WAIT};
 use discord_sim::{Arg, SimError};
 use quizbot::config::LiveConfig;
 
-fn fixture(name: &str) -> Arg {
-    let bytes = std::fs::read(format!("tests/fixtures/live/{name}")).unwrap();
-    Arg::file(name, bytes)
-}
-
-async fn upload(h: &Harness, name: &str) -> discord_sim::Message {
-    h.run(h.host, "quiz upload", &[("file", fixture(name))])
-        .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn double_clicks_count_once_and_late_clicks_are_refused() {
     let h = common::start(Options::default()).await;
-    upload(&h, "two-questions.md").await;
+    h.upload("live/two-questions.md").await;
     h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
         .await;
     let q1 = h.question(h.channel, 1).await;
@@ -81,7 +71,7 @@ async fn only_hosts_start_and_the_host_role_counts() {
     for command in ["quiz start", "quiz next", "quiz stop", "quiz upload"] {
         let args: Vec<(&str, Arg)> = match command {
             "quiz start" => vec![("quiz", "day-42-attention-mechanisms".into())],
-            "quiz upload" => vec![("file", fixture("two-questions.md"))],
+            "quiz upload" => vec![("file", common::fixture("live/two-questions.md"))],
             _ => vec![],
         };
         let reply = h.run(member, command, &args).await;
@@ -132,7 +122,7 @@ async fn only_hosts_start_and_the_host_role_counts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quiz_full_of_mentions_pings_nobody() {
     let h = common::start(Options::default()).await;
-    let added = upload(&h, "mentions.md").await;
+    let added = h.upload("live/mentions.md").await;
     assert!(
         added
             .content
@@ -177,7 +167,7 @@ async fn two_quizzes_in_two_channels_at_once() {
         ..Options::default()
     })
     .await;
-    upload(&h, "two-questions.md").await;
+    h.upload("live/two-questions.md").await;
     let (a, b) = (h.channels[0], h.channels[1]);
     h.run_in(a, h.host, "quiz start", &[("quiz", "two-questions".into())])
         .await;
@@ -257,7 +247,7 @@ async fn five_thousand_players_get_a_results_message_within_limits() {
         ..Options::default()
     })
     .await;
-    upload(&h, "one-question.toml").await;
+    h.upload("live/one-question.toml").await;
     h.run(h.host, "quiz start", &[("quiz", "one-question".into())])
         .await;
     let q = h.question(h.channel, 1).await;
@@ -307,7 +297,7 @@ async fn five_thousand_players_get_a_results_message_within_limits() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploads_valid_and_broken() {
     let h = common::start(Options::default()).await;
-    let broken = upload(&h, "broken.md").await;
+    let broken = h.upload("live/broken.md").await;
     assert_eq!(broken.ephemeral_for, Some(h.host));
     let c = &broken.content;
     assert!(c.starts_with("❌ `broken.md` was not added:\n```\n"), "{c}");
@@ -320,9 +310,9 @@ async fn uploads_valid_and_broken() {
         "{c}"
     );
 
-    let added = upload(&h, "two-questions.md").await;
+    let added = h.upload("live/two-questions.md").await;
     assert_eq!(added.content, "✅ Added **Two Quick Ones** (`two-questions`, 2 questions). Start it with `/quiz start quiz:two-questions`.");
-    let replaced = upload(&h, "two-questions.md").await;
+    let replaced = h.upload("live/two-questions.md").await;
     assert!(replaced.content.starts_with("✅ Replaced"));
     let list = h.run(h.players[0], "quiz list", &[]).await;
     assert!(list.embeds[0]
@@ -351,7 +341,7 @@ async fn the_answered_count_is_edited_at_most_every_two_seconds() {
         ..Options::default()
     })
     .await;
-    upload(&h, "one-question.toml").await;
+    h.upload("live/one-question.toml").await;
     h.run(h.host, "quiz start", &[("quiz", "one-question".into())])
         .await;
     let q = h.question(h.channel, 1).await;

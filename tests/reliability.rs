@@ -11,19 +11,12 @@ use common::{Harness, Options, T0, WAIT};
 use discord_sim::{permissions, Arg, Fault, FaultRule, Message};
 use quizbot::config::LiveConfig;
 
-fn fixture(name: &str) -> Arg {
-    Arg::file(
-        name,
-        std::fs::read(format!("tests/fixtures/live/{name}")).unwrap(),
-    )
-}
-
 async fn start_quiz(h: &Harness, quiz: &str) -> Message {
     let intro = h
         .run(
             h.host,
             "quiz upload",
-            &[("file", fixture(&format!("{quiz}.md")))],
+            &[("file", common::fixture(&format!("live/{quiz}.md")))],
         )
         .await;
     assert!(intro.content.starts_with("✅"), "{}", intro.content);
@@ -77,21 +70,6 @@ fn channel_statuses(h: &Harness, method: Option<&str>) -> Vec<u16> {
         .collect()
 }
 
-async fn upload_two_questions(h: &Harness) {
-    h.run(
-        h.host,
-        "quiz upload",
-        &[("file", fixture("two-questions.md"))],
-    )
-    .await;
-}
-
-fn answers(h: &Harness) -> i64 {
-    let db = rusqlite::Connection::open(&h.db_path).unwrap();
-    db.query_row("SELECT COUNT(*) FROM answers", [], |r| r.get(0))
-        .unwrap()
-}
-
 // ---- the gateway, mid-question ----
 
 /// Clicks before and after a gateway disruption are all answered; the deadline still reveals
@@ -136,7 +114,7 @@ async fn survives(disrupt: impl FnOnce(&Harness)) {
         "{}",
         revealed.embeds[0].description
     );
-    assert_eq!(answers(&h), expected as i64);
+    assert_eq!(h.count("SELECT COUNT(*) FROM answers"), expected as i64);
     h.sim.assert_no_violations();
 }
 
@@ -170,7 +148,7 @@ async fn gateway_op9_not_resumable_mid_question() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_on_message_create_and_edit_are_retried() {
     let h = common::start(Options::default()).await;
-    upload_two_questions(&h).await;
+    h.upload("live/two-questions.md").await;
     fail_next(&h, "POST", "/channels/*/messages", 2, 502, None);
     h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
         .await;
@@ -200,7 +178,7 @@ async fn tls_mode_serenitys_rate_limiter_waits_out_a_429() {
         ..Options::default()
     })
     .await;
-    upload_two_questions(&h).await;
+    h.upload("live/two-questions.md").await;
     fail_next(&h, "POST", "/channels/*/messages", 1, 429, Some(700));
     h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
         .await;
@@ -221,7 +199,7 @@ async fn tls_mode_serenitys_rate_limiter_waits_out_a_429() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_question_that_cannot_be_posted_ends_the_quiz_and_the_host_is_told() {
     let h = common::start(Options::default()).await;
-    upload_two_questions(&h).await;
+    h.upload("live/two-questions.md").await;
     fail_next(&h, "POST", "/channels/*/messages", 4, 502, None);
     h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
         .await;
@@ -266,7 +244,7 @@ async fn the_same_interaction_delivered_twice_counts_once() {
     assert!(reply.starts_with("Locked in"), "{reply}");
     // Give the duplicate time to arrive and be recognised.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(answers(&h), 1);
+    assert_eq!(h.count("SELECT COUNT(*) FROM answers"), 1);
     assert_eq!(h.sim.ephemerals(h.players[0]).len(), 1, "one reply");
     h.sim.assert_no_violations(); // a second reply would be a DoubleResponse
 }
@@ -274,7 +252,7 @@ async fn the_same_interaction_delivered_twice_counts_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_permissions_are_named_to_the_host() {
     let h = common::start(Options::default()).await;
-    upload_two_questions(&h).await;
+    h.upload("live/two-questions.md").await;
     let bot = h.sim.bot_user_id();
     let deny = |bits| permissions::Overwrite {
         id: bot,
@@ -367,7 +345,7 @@ async fn forged_and_stale_buttons_are_refused_and_nothing_is_stored() {
         format!("q:{}", "9".repeat(98)),
     ];
     let m = h.forged_buttons(&forged).await;
-    let before = answers(&h);
+    let before = h.count("SELECT COUNT(*) FROM answers");
     let mut replies = Vec::new();
     for id in &forged {
         replies.push(h.click(h.players[0], m, id).await.content);
@@ -393,25 +371,24 @@ async fn forged_and_stale_buttons_are_refused_and_nothing_is_stored() {
         replies[5],
         "That button isn't one of mine (or it is from an old version); nothing was recorded."
     );
-    assert_eq!(answers(&h), before, "nothing stored");
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM answers"),
+        before,
+        "nothing stored"
+    );
     h.sim.assert_no_violations();
-}
-
-async fn upload(h: &Harness, name: &str, bytes: Vec<u8>) -> Message {
-    h.run(h.host, "quiz upload", &[("file", Arg::file(name, bytes))])
-        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_uploads_are_refused_with_reasons_or_rendered_inert() {
     let h = common::start(Options::default()).await;
 
-    let not_utf8 = upload(
-        &h,
-        "latin1.md",
-        b"# Caf\xe9\n\n### 1. Q?\n- a) x\n- b) y\n\n**Answer:** a\n".to_vec(),
-    )
-    .await;
+    let not_utf8 = h
+        .upload_bytes(
+            "latin1.md",
+            b"# Caf\xe9\n\n### 1. Q?\n- a) x\n- b) y\n\n**Answer:** a\n".to_vec(),
+        )
+        .await;
     assert!(
         not_utf8
             .content
@@ -420,7 +397,9 @@ async fn hostile_uploads_are_refused_with_reasons_or_rendered_inert() {
         not_utf8.content
     );
 
-    let huge = upload(&h, "huge.md", vec![b'x'; 10 * 1024 * 1024 + 10]).await;
+    let huge = h
+        .upload_bytes("huge.md", vec![b'x'; 10 * 1024 * 1024 + 10])
+        .await;
     assert_eq!(
         huge.content,
         "`huge.md` is 10485770 bytes; quiz files may have at most 10 MiB."
@@ -430,7 +409,7 @@ async fn hostile_uploads_are_refused_with_reasons_or_rendered_inert() {
         .chain((1..=10_000).map(|i| format!("### {i}. Q{i}?\n- a) x\n- b) y\n**Answer:** a\n")))
         .collect();
     // A question bank: any number of questions is read.
-    let many = upload(&h, "many.md", many.into_bytes()).await;
+    let many = h.upload_bytes("many.md", many.into_bytes()).await;
     assert!(
         many.content
             .starts_with("✅ Added **Many** (`many`, 10000 questions)"),
@@ -449,7 +428,7 @@ async fn hostile_uploads_are_refused_with_reasons_or_rendered_inert() {
         "# Nested\n\n### 1. {}deep?\n- a) yes\n- b) no\n\n**Answer:** a\n",
         ">".repeat(5000)
     );
-    let nested = upload(&h, "nested.md", nested.into_bytes()).await;
+    let nested = h.upload_bytes("nested.md", nested.into_bytes()).await;
     assert!(
         nested.content.starts_with("❌") || nested.content.starts_with("✅"),
         "{}",
@@ -457,7 +436,7 @@ async fn hostile_uploads_are_refused_with_reasons_or_rendered_inert() {
     );
 
     let html = "# <script>alert(1)</script>\n\n### 1. <img src=x onerror=alert(1)> @everyone?\n- a) <b>bold</b>\n- b) <@&1>\n\n**Answer:** a\n";
-    let html = upload(&h, "html.md", html.as_bytes().to_vec()).await;
+    let html = h.upload_bytes("html.md", html.as_bytes().to_vec()).await;
     assert!(
         html.content
             .starts_with("✅ Added **<script>alert(1)</script>**"),
@@ -621,7 +600,10 @@ async fn host_commands_are_checked_at_run_time_whatever_the_command_permissions(
         ("quiz start", vec![("quiz", seed())]),
         ("quiz next", vec![]),
         ("quiz stop", vec![]),
-        ("quiz upload", vec![("file", fixture("two-questions.md"))]),
+        (
+            "quiz upload",
+            vec![("file", common::fixture("live/two-questions.md"))],
+        ),
         ("quiz assign", vec![("quiz", seed())]),
         (
             "quiz schedule add",

@@ -6,25 +6,15 @@
 mod common;
 
 use common::{Harness, Options, T0, WAIT};
-use discord_sim::{Arg, Message};
+use discord_sim::Message;
 
 const SEED: &str = "day-42-attention-mechanisms";
 /// The seed's answers, as letters.
 const KEY: [char; 10] = ['B', 'B', 'B', 'B', 'C', 'B', 'B', 'B', 'B', 'B'];
 const HOUR: i64 = 3_600_000;
 
-fn fixture(path: &str) -> Arg {
-    let name = path.rsplit('/').next().unwrap();
-    Arg::file(
-        name,
-        std::fs::read(format!("tests/fixtures/{path}")).unwrap(),
-    )
-}
-
 async fn upload(h: &Harness, path: &str) {
-    let m = h
-        .run(h.host, "quiz upload", &[("file", fixture(path))])
-        .await;
+    let m = h.upload(path).await;
     assert!(m.content.starts_with("✅"), "{}", m.content);
 }
 
@@ -50,13 +40,6 @@ async fn answer_and_next(h: &Harness, user: u64, m: &Message, letter: char) -> M
     } else {
         feedback
     }
-}
-
-fn count(h: &Harness, sql: &str) -> i64 {
-    rusqlite::Connection::open(&h.db_path)
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,7 +100,7 @@ async fn an_assignment_taken_by_three_members() {
         assert_eq!(r.response_kind, Some(7), "both update the message in place");
     }
     assert_eq!(
-        count(&h, "SELECT COUNT(*) FROM run_answers"),
+        h.count("SELECT COUNT(*) FROM run_answers"),
         1,
         "one answer stored"
     );
@@ -182,7 +165,7 @@ async fn an_assignment_taken_by_three_members() {
     // Pressing Start after finishing shows the score; there is no second run.
     let done = press(&h, bo, &post, "Start").await;
     assert_eq!(done.content, "You've already finished this one.");
-    assert_eq!(count(&h, "SELECT COUNT(*) FROM runs"), 2);
+    assert_eq!(h.count("SELECT COUNT(*) FROM runs"), 2);
 
     // Cy arrives after the due time (before the bot has closed the post): refused politely.
     h.clock.set(T0 + 2 * HOUR + 1);
@@ -197,7 +180,7 @@ async fn an_assignment_taken_by_three_members() {
         .content
         .contains("/quiz practice quiz:day-42-attention-mechanisms"));
     assert_eq!(
-        count(&h, "SELECT COUNT(*) FROM runs"),
+        h.count("SELECT COUNT(*) FROM runs"),
         2,
         "nothing created for Cy"
     );
@@ -243,19 +226,17 @@ async fn an_assignment_taken_by_three_members() {
     assert_eq!(posted.len(), 1, "results posted once");
 
     // SQLite: every answer, the boards (one point per correct answer), quizzes completed.
-    assert_eq!(count(&h, "SELECT COUNT(*) FROM run_answers"), 20);
+    assert_eq!(h.count("SELECT COUNT(*) FROM run_answers"), 20);
     assert_eq!(
-        count(
-            &h,
-            &format!("SELECT points FROM board_totals WHERE board = 'all' AND user_id = {ann}")
-        ),
+        h.count(&format!(
+            "SELECT points FROM board_totals WHERE board = 'all' AND user_id = {ann}"
+        )),
         10
     );
     assert_eq!(
-        count(
-            &h,
-            &format!("SELECT quizzes FROM board_totals WHERE board = 'all' AND user_id = {bo}")
-        ),
+        h.count(&format!(
+            "SELECT quizzes FROM board_totals WHERE board = 'all' AND user_id = {bo}"
+        )),
         1
     );
     let board = h.run(cy, "leaderboard", &[]).await;
@@ -355,13 +336,10 @@ async fn practice_counts_toward_stats_and_review_not_the_leaderboard() {
         "{}",
         nothing.content
     );
-    assert_eq!(count(&h, "SELECT COUNT(*) FROM mistakes"), 0);
+    assert_eq!(h.count("SELECT COUNT(*) FROM mistakes"), 0);
     // Review answers count nowhere.
     assert_eq!(
-        count(
-            &h,
-            "SELECT answered FROM board_totals WHERE board = 'p:all'"
-        ),
+        h.count("SELECT answered FROM board_totals WHERE board = 'p:all'"),
         2
     );
 
@@ -476,12 +454,9 @@ async fn leaderboard_days_follow_the_server_timezone() {
     let m = answer_and_next(&h, ann, &m, 'B').await;
     answer_and_next(&h, ann, &m, 'A').await;
     assert_eq!(
-        count(
-            &h,
-            &format!(
-                "SELECT points FROM board_totals WHERE board = 'd:2027-01-16' AND user_id = {ann}"
-            )
-        ),
+        h.count(&format!(
+            "SELECT points FROM board_totals WHERE board = 'd:2027-01-16' AND user_id = {ann}"
+        )),
         2
     );
     // The next evening, 23:30 Berlin (22:30 UTC): still "today" in Berlin.
@@ -622,10 +597,7 @@ async fn a_daily_series_across_daylight_saving_and_a_restart() {
         "09:00 Berlin is 08:00 UTC on Saturday and 07:00 UTC on Sunday"
     );
     assert_eq!(
-        count(
-            &h,
-            "SELECT COUNT(*) FROM assignments WHERE results_message_id IS NOT NULL"
-        ),
+        h.count("SELECT COUNT(*) FROM assignments WHERE results_message_id IS NOT NULL"),
         1
     );
 
@@ -735,7 +707,7 @@ async fn forged_run_buttons_are_refused_and_nothing_is_stored() {
         h.click(ann, ahead, &format!("p:{run}:0:7")).await.content,
         "That isn't an answer I can take; nothing was recorded."
     );
-    assert_eq!(count(&h, "SELECT COUNT(*) FROM run_answers"), 0);
-    assert_eq!(count(&h, "SELECT answered FROM runs"), 0);
+    assert_eq!(h.count("SELECT COUNT(*) FROM run_answers"), 0);
+    assert_eq!(h.count("SELECT answered FROM runs"), 0);
     h.sim.assert_no_violations();
 }

@@ -61,6 +61,14 @@ impl Default for Options {
     }
 }
 
+/// `tests/fixtures/{path}` as an attachment, named as its file.
+pub fn fixture(path: &str) -> discord_sim::Arg {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let bytes = std::fs::read(format!("tests/fixtures/{path}"))
+        .unwrap_or_else(|e| panic!("tests/fixtures/{path}: {e}"));
+    discord_sim::Arg::file(name, bytes)
+}
+
 pub const NAMES: [&str; 5] = ["Ada", "Bo", "Cy", "Di", "Ed"];
 
 pub async fn start(opts: Options) -> Harness {
@@ -263,6 +271,30 @@ impl Harness {
             .find(|b| b.label.starts_with(letter))
             .and_then(|b| b.custom_id.clone())
             .unwrap_or_else(|| panic!("no button {letter}"))
+    }
+
+    /// Uploads `tests/fixtures/{path}` as the host; the bot's reply.
+    pub async fn upload(&self, path: &str) -> Message {
+        self.run(self.host, "quiz upload", &[("file", fixture(path))])
+            .await
+    }
+
+    /// Uploads a file made by the test as the host; the bot's reply.
+    pub async fn upload_bytes(&self, name: &str, bytes: Vec<u8>) -> Message {
+        self.run(
+            self.host,
+            "quiz upload",
+            &[("file", discord_sim::Arg::file(name, bytes))],
+        )
+        .await
+    }
+
+    /// One number from the bot's database (`SELECT COUNT(*) …`).
+    pub fn count(&self, sql: &str) -> i64 {
+        rusqlite::Connection::open(&self.db_path)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     pub async fn db(&self) -> rusqlite::Connection {
