@@ -10,10 +10,12 @@
 //! holds them; the use cases take `&App`.
 
 pub mod app;
+pub mod boards;
 pub mod handle;
 pub mod live;
 pub mod outbox;
 pub mod recover;
 pub mod scheduler;
+pub mod schedules;
 pub mod signal;
 pub mod study;

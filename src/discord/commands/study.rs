@@ -9,15 +9,9 @@ use super::shared::{autocomplete_quiz, can_post_here, find_quiz, is_host, say};
 use crate::discord::types::{Context, Error};
 use crate::discord::{convert, host};
 use crate::game::records::ScheduleMode;
-use crate::game::schedule::{glob_matches, is_series, parse_time, Daily};
-use crate::game::when::{parse_duration_minutes, MAX_DUE_MINUTES, MIN_DUE_MINUTES};
-use crate::render::study as view;
 use crate::render::text::truncate;
+use crate::runtime::schedules;
 use crate::runtime::study::{self, Assigned};
-use crate::store::NewSchedule;
-
-/// At most this many schedules per server: enough for every day-of-week variant of a few series.
-const MAX_SCHEDULES: usize = 25;
 
 fn guild_and_user(ctx: Context<'_>) -> (u64, u64) {
     (ctx.guild_id().map_or(0, |g| g.get()), ctx.author().id.get())
@@ -109,7 +103,7 @@ pub async fn timezone(
     let app = ctx.data();
     let (guild, _) = guild_and_user(ctx);
     let Some(name) = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) else {
-        let tz = app.store.guild_timezone(guild).await?;
+        let tz = schedules::timezone(app, guild).await?;
         return say(
             ctx,
             format!("This server's timezone is **{tz}**. Hosts change it with `/quiz timezone name:Europe/Berlin`."),
@@ -119,22 +113,15 @@ pub async fn timezone(
     if !is_host(ctx).await {
         return say(ctx, host::refusal(app)).await;
     }
-    let Ok(tz) = name.parse::<chrono_tz::Tz>() else {
-        return say(ctx, unknown_timezone(&name)).await;
+    let tz = match schedules::set_timezone(app, guild, &name).await? {
+        Ok(tz) => tz,
+        Err(why) => return say(ctx, why).await,
     };
-    app.store.set_guild_timezone(guild, tz).await?;
     say(
         ctx,
         format!("🕘 This server's timezone is now **{tz}**: today / this week / this month on `/leaderboard`, `/stats`' days and typed due times follow it."),
     )
     .await
-}
-
-fn unknown_timezone(name: &str) -> String {
-    format!(
-        "`{}` isn't a timezone I know. Use an IANA name such as `Europe/Berlin`, `America/New_York` or `UTC` (the option suggests them as you type).",
-        truncate(name, 64)
-    )
 }
 
 async fn autocomplete_timezone(
@@ -194,100 +181,23 @@ pub async fn schedule_add(
     if !is_host(ctx).await {
         return say(ctx, host::refusal(app)).await;
     }
-    let target = quiz.trim().to_string();
-    let Some(at) = parse_time(&time) else {
-        return say(
-            ctx,
-            format!(
-                "`{}` isn't a time I can read: use the 24-hour clock, such as `09:00` or `18:30`.",
-                truncate(&time, 20)
-            ),
-        )
-        .await;
-    };
-    let tz = match timezone.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(name) => match name.parse::<chrono_tz::Tz>() {
-            Ok(tz) => tz,
-            Err(_) => return say(ctx, unknown_timezone(name)).await,
-        },
-        None => app.store.guild_timezone(guild).await?,
-    };
     let mode = match mode.unwrap_or(ModeChoice::Assignment) {
         ModeChoice::Assignment => ScheduleMode::Assignment,
         ModeChoice::Live => ScheduleMode::Live,
     };
-    let due_minutes = match due.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => match parse_duration_minutes(d) {
-            Some(m) if (MIN_DUE_MINUTES..=MAX_DUE_MINUTES).contains(&m) => m,
-            _ => {
-                return say(
-                    ctx,
-                    format!(
-                        "`{}` isn't a due window I can use: give a duration from 5 minutes to 30 days, such as `24h`, `12h` or `2d`.",
-                        truncate(d, 20)
-                    ),
-                )
-                .await
-            }
-        },
-        None => (app.config.study.due.as_secs() / 60) as i64,
+    let schedule = schedules::Schedule {
+        guild,
+        channel: channel.map_or_else(|| ctx.channel_id().get(), |c| c.id.get()),
+        host: user,
+        target: quiz,
+        time,
+        timezone,
+        mode,
+        due,
     };
-    let ids = app.library.ids(guild).await?;
-    let matching: Vec<&String> = if is_series(&target) {
-        ids.iter().filter(|id| glob_matches(&target, id)).collect()
-    } else {
-        ids.iter().filter(|id| **id == target).collect()
-    };
-    if matching.is_empty() {
-        return say(
-            ctx,
-            if is_series(&target) {
-                format!("No quiz here matches `{}` yet. `/quiz list` shows the ids; upload the series first.", truncate(&target, 64))
-            } else {
-                format!("There is no quiz called `{}` here. `/quiz list` shows what's available; `day-*` schedules a series.", truncate(&target, 64))
-            },
-        )
-        .await;
+    match schedules::add(app, schedule).await? {
+        Ok(added) | Err(added) => say(ctx, added).await,
     }
-    let existing = app.store.schedules(Some(guild)).await?;
-    if existing.len() >= MAX_SCHEDULES {
-        return say(ctx, format!("This server has {MAX_SCHEDULES} schedules already; `/quiz schedule remove` one first.")).await;
-    }
-    let channel = channel.map_or_else(|| ctx.channel_id().get(), |c| c.id.get());
-    let now = app.now();
-    let id = app
-        .store
-        .add_schedule(NewSchedule {
-            guild_id: guild,
-            channel_id: channel,
-            host_id: user,
-            target: target.clone(),
-            local_time: at.format("%H:%M").to_string(),
-            timezone: tz.name().to_string(),
-            mode,
-            due_minutes,
-            created_at: now,
-        })
-        .await?;
-    let first = Daily { time: at, tz }.next_after(now - 1);
-    tracing::info!(schedule = id, guild, channel, target = %target, "schedule added");
-    say(
-        ctx,
-        format!(
-            "📅 Schedule #{id}: {}. First post <t:{}:F> (<t:{}:R>).",
-            view::schedule_line(
-                &target,
-                &at.format("%H:%M").to_string(),
-                tz.name(),
-                channel,
-                mode,
-                due_minutes
-            ),
-            first / 1000,
-            first / 1000
-        ),
-    )
-    .await
 }
 
 /// This server's daily schedules
@@ -295,9 +205,8 @@ pub async fn schedule_add(
 pub async fn schedule_list(ctx: Context<'_>) -> Result<(), Error> {
     let app = ctx.data();
     let (guild, _) = guild_and_user(ctx);
-    let rows = app.store.schedules(Some(guild)).await?;
-    ctx.send(convert::reply(view::schedule_list(&rows, app.now()), true))
-        .await?;
+    let list = schedules::list(app, guild).await?;
+    ctx.send(convert::reply(list, true)).await?;
     Ok(())
 }
 
@@ -314,7 +223,7 @@ pub async fn schedule_remove(
     if !is_host(ctx).await {
         return say(ctx, host::refusal(app)).await;
     }
-    if app.store.remove_schedule(guild, id, app.now()).await? {
+    if schedules::remove(app, guild, id).await? {
         say(ctx, format!("🗑 Removed schedule #{id}. Assignments it already posted stay open until they are due.")).await
     } else {
         say(
