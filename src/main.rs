@@ -41,6 +41,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a consistent copy of the database to PATH, a new file; safe while the bot runs
+    Backup { path: PathBuf },
     /// Play a whole live quiz offline against the built-in Discord simulator (no token)
     Rehearse {
         /// A bundled quiz id or a quiz file (default: the bundled seed quiz)
@@ -67,6 +69,9 @@ fn main() -> ExitCode {
         Command::Check { paths } => quizbot::cli::check::run(&paths, &mut stdout),
         Command::Show { path, json } => quizbot::cli::show::run(&path, json, &mut stdout),
         Command::Run => return runtime().block_on(quizbot::cli::run::run(cli.config.as_deref())),
+        Command::Backup { path } => {
+            quizbot::cli::backup::run(cli.config.as_deref(), &path, &mut stdout)
+        }
         Command::Rehearse {
             quiz,
             players,
@@ -74,7 +79,7 @@ fn main() -> ExitCode {
             seconds,
             quizzes,
         } => {
-            quizbot::cli::run::init_logging("warn,serenity=error");
+            quizbot::cli::logging::init("warn,serenity=error");
             let opts = quizbot::rehearse::Options {
                 quiz,
                 players: players as usize,

@@ -20,26 +20,31 @@ impl Drop for Bot {
 }
 
 fn start_bot(sim: &Sim, dir: &Path) -> Bot {
+    Bot(bot_command(sim, dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start quizbot"))
+}
+
+/// `quizbot run` against the simulator, on the database in `dir`.
+fn bot_command(sim: &Sim, dir: &Path) -> Command {
     let config = dir.join("quizbot.toml");
     std::fs::write(
         &config,
         "[live]\nstart_delay_seconds = 0.2\npause_seconds = 0.5\n",
     )
     .unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_quizbot"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_quizbot"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["--config", config.to_str().unwrap(), "run"])
         .env("DISCORD_TOKEN", sim.token())
         .env("QUIZBOT_API_PROXY", sim.api_url())
         .env("QUIZBOT_DATABASE", dir.join("quizbot.sqlite3"))
         .env("QUIZBOT_QUIZZES_DIR", "tests/fixtures/live")
         .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start quizbot");
-    Bot(child)
+        .stdin(Stdio::null());
+    c
 }
 
 /// Waits for the `n`-th identify (a fresh process connecting) and its connection.
@@ -338,7 +343,18 @@ async fn a_signal_pauses_the_quiz_commits_and_exits_0_within_5_seconds(signal: &
         .into_iter()
         .any(|m| m.content.starts_with("⏸ Quiz paused"));
     assert!(paused, "the channel is told");
-    let stored: i64 = db(dir.path())
+    // Everything is in the database file itself: the WAL was folded in and truncated, so even
+    // a copy of the main file alone holds every answer.
+    let wal = dir.path().join("quizbot.sqlite3-wal");
+    assert_eq!(
+        std::fs::metadata(&wal).map_or(0, |m| m.len()),
+        0,
+        "the WAL is empty"
+    );
+    let copy = dir.path().join("copy.sqlite3");
+    std::fs::copy(dir.path().join("quizbot.sqlite3"), &copy).unwrap();
+    let stored: i64 = rusqlite::Connection::open(&copy)
+        .unwrap()
         .query_row("SELECT COUNT(*) FROM answers", [], |r| r.get(0))
         .unwrap();
     assert_eq!(stored, 10);
@@ -375,4 +391,61 @@ async fn sigterm_pauses_the_quiz_commits_and_exits_0_within_5_seconds() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigint_pauses_the_quiz_commits_and_exits_0_within_5_seconds() {
     a_signal_pauses_the_quiz_commits_and_exits_0_within_5_seconds("-INT").await;
+}
+
+/// A second bot on the same database (a second container, an overlapping deploy) stops before
+/// Discord, naming the first; the first goes on alone. Once the first is gone — even by
+/// `kill -9` — a new one starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_bot_on_the_same_database_exits_naming_the_first() {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let setup = sim.setup_guild("Quiz Club", &["quiz"], 3);
+    let channel = setup.channels[0];
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = start_bot(&sim, dir.path());
+    connected(&sim, 1).await;
+    reply(
+        &sim,
+        setup.owner,
+        channel,
+        "quiz start",
+        &[("quiz", "two-questions".into())],
+    )
+    .await;
+    titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+
+    let second = bot_command(&sim, dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = tokio::task::spawn_blocking(move || second.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("is in use by another bot process (quizbot pid ")
+            && err.contains(&format!("pid {},", first.0.id())),
+        "{err}"
+    );
+    assert_eq!(sim.gateway_sessions().0, 1, "the second never connected");
+    let questions = sim
+        .public_messages(channel)
+        .iter()
+        .filter(|m| {
+            m.embeds
+                .first()
+                .is_some_and(|e| e.title.starts_with("Question 1 of"))
+        })
+        .count();
+    assert_eq!(questions, 1, "question 1 posted once");
+
+    first.0.kill().unwrap();
+    first.0.wait().unwrap();
+    let _third = start_bot(&sim, dir.path());
+    connected(&sim, 2).await;
+    titled(&sim, channel, setup.owner, "Question 2 of 2").await;
+    sim.assert_no_violations();
 }

@@ -17,7 +17,7 @@ fn script(player: usize, q: usize) -> Option<(usize, i64)> {
     let right = ANSWERS[q];
     match player {
         0 => Some((right, 1_200)), // Ada: always right, fast
-        1 => Some((if q % 2 == 0 { right } else { 0 }, 400)), // Bo: every other one
+        1 => Some((if q.is_multiple_of(2) { right } else { 0 }, 400)), // Bo: every other one
         2 => Some((right, 19_999)), // Cy: always right, at the buzzer
         3 => (q < 3).then_some((right, 10_000)), // Di: the first three
         4 => (q == 0).then_some((0, 3_000)), // Ed: one wrong answer

@@ -219,6 +219,19 @@ async fn the_token_never_appears_in_any_output() {
         !printed.contains("tok3n"),
         "part of the token leaked into the logs"
     );
+    // Interaction tokens (15-minute credentials) neither, at trace level: serenity prints
+    // routes and parsed interactions that carry them.
+    for token in [&h.token, &click.token] {
+        assert!(token.len() > 20, "{token}");
+        assert!(
+            !printed.contains(token.as_str()),
+            "an interaction token leaked"
+        );
+    }
+    assert!(
+        printed.contains("[redacted]"),
+        "the routes were logged, without their tokens"
+    );
 
     // Rejected (a different sentinel): the error output does not repeat it either.
     let rejected = Command::new(env!("CARGO_BIN_EXE_quizbot"))

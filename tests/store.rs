@@ -273,3 +273,86 @@ fn sqlite_errors_are_typed_by_their_codes() {
         .unwrap_err();
     assert!(matches!(StoreError::from(read), StoreError::Corrupt(_)));
 }
+
+/// Answers, names and interaction data are nobody else's on a shared machine: a new database,
+/// its WAL files and its folder are this user's only. An existing file keeps its permissions.
+#[cfg(unix)]
+#[test]
+fn a_new_database_and_its_folder_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data").join("quizbot.sqlite3");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    for side in ["-wal", "-shm"] {
+        let p = std::path::PathBuf::from(format!("{}{side}", db.display()));
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+    }
+    drop(store);
+
+    let shared = dir.path().join("shared.sqlite3");
+    std::fs::write(&shared, b"").unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o640)).unwrap();
+    drop(Store::open(&shared).unwrap());
+    assert_eq!(mode(&shared), 0o640, "the operator's choice is kept");
+}
+
+/// `quizbot backup` while the bot has the database open and its latest commits are still in
+/// the WAL: the backup holds them (a copy of the main file alone does not), is checked, private,
+/// and never overwrites a file.
+#[tokio::test]
+async fn a_backup_taken_while_the_bot_runs_holds_every_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("quizbot.sqlite3");
+    let store = Store::open(&db).unwrap();
+    for channel in 1..=3 {
+        store.create_session(new_session(channel)).await.unwrap();
+    }
+    let sessions = |path: &std::path::Path| -> Result<i64, String> {
+        rusqlite::Connection::open(path)
+            .and_then(|c| c.query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get(0)))
+            .map_err(|e| e.to_string())
+    };
+    let copy = dir.path().join("copied.sqlite3");
+    std::fs::copy(&db, &copy).unwrap();
+    assert_ne!(sessions(&copy), Ok(3), "cp of the main file misses the WAL");
+
+    let target = dir.path().join("backup.sqlite3");
+    let backup = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_quizbot"))
+            .current_dir(dir.path())
+            .env_remove("QUIZBOT_CONFIG")
+            .env("QUIZBOT_DATABASE", &db)
+            .arg("backup")
+            .arg(&target)
+            .output()
+            .unwrap()
+    };
+    let out = backup();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("Backed up ") && stdout.contains("schema version"),
+        "{stdout}"
+    );
+    assert_eq!(sessions(&target), Ok(3));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // The bot goes on writing; a second backup to the same name is refused.
+    store.create_session(new_session(4)).await.unwrap();
+    let again = backup();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    assert_eq!(sessions(&target), Ok(3), "the first backup is untouched");
+}

@@ -1,5 +1,7 @@
-//! The subcommands: `run` (the bot), `check` and `show` (quiz files).
+//! The subcommands: `run` (the bot), `check` and `show` (quiz files), `backup` (the database).
 
+pub mod backup;
 pub mod check;
+pub mod logging;
 pub mod run;
 pub mod show;

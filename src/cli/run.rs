@@ -6,22 +6,12 @@ use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
 
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::discord::{self, Endpoint};
 use crate::library::Library;
 use crate::runtime::app::App;
-use crate::store::Store;
-
-/// Sets up logging once, from the configured filter (`RUST_LOG` wins).
-pub fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
+use crate::store::{DatabaseLock, Store};
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("quizbot: {message}");
@@ -44,13 +34,18 @@ pub async fn run(config_path: Option<&Path>) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    init_logging(&config.log_filter);
+    super::logging::init(&config.log_filter);
     tracing::debug!(config = ?config, "configuration");
     let Some(token) = config.token.clone() else {
         return fail(
             "DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications, \
              copy its token and run: DISCORD_TOKEN=… quizbot run (or try `quizbot rehearse` without one)",
         );
+    };
+    // Held until the process ends: a second bot on this database stops here, naming us.
+    let _lock = match DatabaseLock::acquire(&config.database, SystemClock.now_ms()) {
+        Ok(lock) => lock,
+        Err(e) => return fail(e),
     };
     let store = match Store::open(&config.database) {
         Ok(s) => s,
@@ -117,9 +112,10 @@ async fn shutdown_signal() -> &'static str {
 pub async fn shutdown(app: &App, shards: &Arc<serenity::ShardManager>) {
     app.start_draining();
     crate::runtime::live::pause_all(app, std::time::Duration::from_secs(3)).await;
-    // The writer commits in order: once this empty job is through, everything before it is.
-    if let Err(e) = app.store.write(|_| Ok(())).await {
-        tracing::error!(error = %e, "the last writes could not be committed");
+    // The writer commits in order: once the checkpoint's empty job is through, everything
+    // before it is; then the WAL is folded into the database file.
+    if let Err(e) = app.store.checkpoint().await {
+        tracing::error!(error = %e, "the last writes could not be committed or checkpointed");
     }
     let _ = tokio::time::timeout(std::time::Duration::from_secs(1), shards.shutdown_all()).await;
     tracing::info!("stopped");

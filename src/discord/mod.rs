@@ -152,13 +152,16 @@ async fn on_event(
 ) -> Result<(), Error> {
     let app = ctx.user_data;
     match event {
+        // Merged, not replaced: a role created just after READY can arrive (GUILD_ROLE_CREATE)
+        // before the guild's snapshot that was taken without it. Deleted roles go by their
+        // own event.
         FullEvent::GuildCreate { guild, .. } => {
-            let roles = guild
-                .roles
-                .iter()
-                .map(|(id, r)| (id.get(), r.name.clone()))
-                .collect();
-            app.roles.lock().insert(guild.id.get(), roles);
+            let roles = guild.roles.iter().map(|(id, r)| (id.get(), r.name.clone()));
+            app.roles
+                .lock()
+                .entry(guild.id.get())
+                .or_default()
+                .extend(roles);
         }
         FullEvent::GuildRoleCreate { new } => {
             app.roles

@@ -209,7 +209,7 @@ fn base64(s: &str) -> Option<String> {
         _ => None,
     };
     let bytes = s.trim().as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return None;
     }
     let mut out = Vec::with_capacity(bytes.len() / 4 * 3);

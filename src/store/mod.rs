@@ -5,7 +5,9 @@
 
 mod answers;
 mod assignments;
+mod backup;
 mod boards;
+mod lock;
 pub mod migrations;
 mod mistakes;
 pub mod quiz_json;
@@ -25,7 +27,9 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use answers::{AnswerRow, Inserted};
 pub use assignments::{AssignmentRow, NewAssignment};
+pub use backup::{backup, BackedUp};
 pub use boards::{keys_for, practice_keys, quiz_key, Board};
+pub use lock::{lock_path, DatabaseLock};
 pub use mistakes::{Mistake, RevealedQuestion, ReviewItem};
 pub use quizzes::GuildQuiz;
 pub use runs::{AssignmentStart, RunAnswer, RunAnswerOutcome, RunRow};
@@ -55,6 +59,13 @@ pub enum StoreError {
     Closed,
     #[error("a live quiz is already running in this channel")]
     ChannelBusy,
+    /// Another process holds the database's lock (`lock.rs`).
+    #[error(
+        "the database {} is in use by another bot process ({holder}); stop that one first, or \
+         give this one a database of its own (QUIZBOT_DATABASE)",
+        database.display()
+    )]
+    InUse { database: PathBuf, holder: String },
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -91,6 +102,7 @@ type ReadFn = Box<dyn FnOnce(&Connection) + Send>;
 pub struct Store {
     writer: mpsc::UnboundedSender<writer::Job>,
     readers: mpsc::UnboundedSender<ReadFn>,
+    path: Arc<PathBuf>,
 }
 
 /// How many reader threads (and connections) to keep.
@@ -105,6 +117,38 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Creates the folder `file` goes in, if missing, readable by this user only (0700): answers,
+/// names and interaction data are nobody else's business on a shared machine.
+fn create_private_dir(file: &Path) -> Result<(), String> {
+    let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))
+}
+
+/// Creates a new database file readable by this user only (0600) before SQLite opens it;
+/// SQLite gives its `-wal` and `-shm` files the same permissions. An existing file keeps its own.
+fn create_private_file(path: &Path) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(format!("cannot create it: {e}")),
+    }
+}
+
 impl Store {
     /// Opens (creating it and its folder if needed) and migrates the database, and checks that
     /// it can be written: an unwritable, locked or corrupt database is an error here, at
@@ -114,10 +158,8 @@ impl Store {
             path: path.to_path_buf(),
             why,
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| err(format!("cannot create {}: {e}", dir.display())))?;
-        }
+        create_private_dir(path).map_err(err)?;
+        create_private_file(path).map_err(err)?;
         let mut conn = Connection::open(path).map_err(|e| err(e.to_string()))?;
         configure(&conn).map_err(|e| err(e.to_string()))?;
         let mode: String = conn
@@ -191,7 +233,38 @@ impl Store {
         Ok(Store {
             writer: write_tx,
             readers: read_tx,
+            path: Arc::new(path.to_path_buf()),
         })
+    }
+
+    /// At a clean shutdown: every write so far committed, then the WAL moved into the main file
+    /// and truncated, so the database is one self-contained file again (a copy of it alone is
+    /// then whole; a backup is still `quizbot backup`). Best effort: a reader holding a snapshot
+    /// makes SQLite stop short, which is logged.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        self.write(|_| Ok(())).await?;
+        let path = Arc::clone(&self.path);
+        let (busy, log, moved) = tokio::task::spawn_blocking(move || {
+            let conn = Connection::open(&*path)?;
+            conn.busy_timeout(Duration::from_secs(2))?;
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+        })
+        .await
+        .map_err(|_| StoreError::Closed)??;
+        if busy != 0 {
+            tracing::warn!(
+                log,
+                moved,
+                "the checkpoint at shutdown stopped short; the WAL stays"
+            );
+        }
+        Ok(())
     }
 
     /// Runs `f` inside the writer's next transaction; resolves once it is committed.

@@ -73,7 +73,7 @@ pub const NAMES: [&str; 5] = ["Ada", "Bo", "Cy", "Di", "Ed"];
 
 pub async fn start(opts: Options) -> Harness {
     if std::env::var("QUIZBOT_TEST_LOG").is_ok() {
-        quizbot::cli::run::init_logging(&std::env::var("QUIZBOT_TEST_LOG").unwrap());
+        quizbot::cli::logging::init(&std::env::var("QUIZBOT_TEST_LOG").unwrap());
     }
     let sim = Sim::start(SimConfig {
         tls: opts.tls,
