@@ -48,6 +48,7 @@ struct RawDiscord {
     api_proxy: Option<String>,
     dev_guild_id: Option<u64>,
     host_role: Option<String>,
+    request_timeout_seconds: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -134,6 +135,10 @@ impl Default for StudyConfig {
     }
 }
 
+/// `discord.request_timeout_seconds` unless configured: Discord answers in well under a
+/// second; fifteen leaves room for a slow moment without letting a hung call freeze a quiz.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `None` when no token was given (fine for `rehearse`, an error for `run`).
@@ -144,6 +149,8 @@ pub struct Config {
     pub dev_guild: Option<u64>,
     /// Members with this role may host, besides those with Manage Server.
     pub host_role: String,
+    /// The longest a REST call to Discord may take before it is given up (and a send retried).
+    pub request_timeout: Duration,
     pub database: PathBuf,
     pub quizzes_dir: PathBuf,
     pub live: LiveConfig,
@@ -272,6 +279,13 @@ impl Config {
                 60.0,
             )?,
         };
+        let request_timeout = secs(
+            "discord.request_timeout_seconds",
+            raw.discord.request_timeout_seconds,
+            DEFAULT_REQUEST_TIMEOUT,
+            1.0,
+            120.0,
+        )?;
         let study = StudyConfig {
             due: secs(
                 "study.due_hours",
@@ -295,6 +309,7 @@ impl Config {
             host_role: env("QUIZBOT_HOST_ROLE")
                 .or(raw.discord.host_role)
                 .unwrap_or_else(|| "Quiz Host".to_string()),
+            request_timeout,
             database: env("QUIZBOT_DATABASE")
                 .map(PathBuf::from)
                 .or(raw.database.path)

@@ -55,6 +55,7 @@ pub fn config(
         api_proxy: None,
         dev_guild: None,
         host_role: "Quiz Host".into(),
+        request_timeout: crate::config::DEFAULT_REQUEST_TIMEOUT,
         database,
         quizzes_dir,
         live,

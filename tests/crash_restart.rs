@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use discord_sim::{Message, Sim, SimConfig};
+use discord_sim::{Fault, FaultRule, Message, Sim, SimConfig};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -447,5 +447,79 @@ async fn a_second_bot_on_the_same_database_exits_naming_the_first() {
     let _third = start_bot(&sim, dir.path());
     connected(&sim, 2).await;
     titled(&sim, channel, setup.owner, "Question 2 of 2").await;
+    sim.assert_no_violations();
+}
+
+/// `kill -9` after Discord made the question's message but before the bot heard its id (so
+/// before the id was committed): after the restart the question is posted again — with the
+/// same nonce, so Discord gives back the message already in the channel. Members see it once,
+/// and its buttons work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_a_post_and_its_commit_does_not_post_the_question_twice() {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let setup = sim.setup_guild("Quiz Club", &["quiz"], 3);
+    let channel = setup.channels[0];
+    let dir = tempfile::tempdir().unwrap();
+    let mut bot = start_bot(&sim, dir.path());
+    connected(&sim, 1).await;
+    // The next message create (question 1; the intro is the interaction's reply) is made at
+    // once and answered 30 s later: the bot is killed in between.
+    sim.inject(FaultRule::new(
+        "POST",
+        "/channels/*/messages",
+        1,
+        Fault::SlowReply { ms: 30_000 },
+    ));
+    reply(
+        &sim,
+        setup.owner,
+        channel,
+        "quiz start",
+        &[("quiz", "two-questions".into()), ("seconds", "60".into())],
+    )
+    .await;
+    let q1 = titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+    bot.0.kill().unwrap();
+    bot.0.wait().unwrap();
+    let recorded: Option<i64> = db(dir.path())
+        .query_row(
+            "SELECT message_id FROM posted_questions WHERE position = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(recorded, None, "killed before the message id was committed");
+
+    let _bot = start_bot(&sim, dir.path());
+    connected(&sim, 2).await;
+    let stored = sim
+        .wait_until(WAIT, "the message id recorded after the restart", |_| {
+            db(dir.path())
+                .query_row(
+                    "SELECT message_id FROM posted_questions WHERE position = 0",
+                    [],
+                    |r| r.get::<_, Option<i64>>(0),
+                )
+                .ok()
+                .flatten()
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored as u64, q1.id, "the same message");
+    let copies = sim
+        .public_messages(channel)
+        .iter()
+        .filter(|m| {
+            m.embeds
+                .first()
+                .is_some_and(|e| e.title.starts_with("Question 1 of"))
+        })
+        .count();
+    assert_eq!(copies, 1, "question 1 once");
+    let h = sim
+        .click(setup.members[0], q1.id, &button(&q1, 'B'))
+        .unwrap();
+    let ack = sim.wait_response(&h, WAIT).await.unwrap().original.unwrap();
+    assert!(ack.content.starts_with("Locked in"), "{}", ack.content);
     sim.assert_no_violations();
 }

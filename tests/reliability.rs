@@ -636,3 +636,54 @@ async fn host_commands_are_checked_at_run_time_whatever_the_command_permissions(
         assert_eq!(n, 0, "nothing stored in {table}");
     }
 }
+
+/// A question post that hangs (Discord took the request and is slow to answer) is given up
+/// after `discord.request_timeout_seconds` and sent again with the same nonce: the channel has
+/// the question once — the slow request's message and the retry's are the same — and the quiz
+/// goes on. Before, the quiz waited on the hung call for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_question_post_is_retried_and_the_question_appears_once() {
+    let h = common::start(Options {
+        request_timeout: Duration::from_secs(1),
+        ..Options::default()
+    })
+    .await;
+    h.upload("live/two-questions.md").await;
+    h.sim.inject(FaultRule::new(
+        "POST",
+        "/channels/*/messages",
+        1,
+        Fault::Delay { ms: 8_000 },
+    ));
+    h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    let asked = std::time::Instant::now();
+    let q1 = h.question(h.channel, 1).await;
+    assert!(
+        asked.elapsed() < Duration::from_secs(6),
+        "posted by the retry, not by the slow request: {:?}",
+        asked.elapsed()
+    );
+    // Past the slow request's own end: the simulator carried it out (as Discord would), and
+    // its nonce gave back the retry's message instead of a second one.
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    let copies = |n: usize| {
+        h.sim
+            .public_messages(h.channel)
+            .iter()
+            .filter(|m| {
+                m.embeds
+                    .first()
+                    .is_some_and(|e| e.title.starts_with(&format!("Question {n} of")))
+            })
+            .count()
+    };
+    assert_eq!(copies(1), 1, "question 1 once");
+    let ada = h.players[0];
+    let ack = h.click(ada, q1.id, &Harness::button_id(&q1, 'B')).await;
+    assert!(ack.content.starts_with("Locked in"), "{}", ack.content);
+    h.run(h.host, "quiz next", &[]).await;
+    h.question(h.channel, 2).await;
+    assert_eq!(copies(2), 1);
+    h.sim.assert_no_violations();
+}

@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod types;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use serenity::{
@@ -33,13 +34,37 @@ pub enum Endpoint {
 }
 
 /// serenity's HTTP client for an endpoint; every message it sends pings nobody unless a
-/// builder says otherwise (none does).
-pub fn http(token: &Secret, endpoint: Endpoint) -> serenity::Http {
+/// builder says otherwise (none does). serenity's own client has no timeout, so a hung call
+/// would wait for ever: ours gives up after `timeout` (a ready client keeps its own settings;
+/// `DiscordOutbox` bounds every attempt anyway).
+pub fn http(token: &Secret, endpoint: Endpoint, timeout: Duration) -> serenity::Http {
     let builder =
         HttpBuilder::new(token.expose()).default_allowed_mentions(CreateAllowedMentions::new());
+    let timed = || {
+        reqwest::Client::builder()
+            .use_rustls_tls()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .build()
+    };
     match endpoint {
-        Endpoint::Discord => builder,
-        Endpoint::Proxy(url) => builder.proxy(url).ratelimiter_disabled(true),
+        Endpoint::Discord => match timed() {
+            Ok(client) => builder.client(client),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot build an HTTP client with a timeout; using serenity's");
+                builder
+            }
+        },
+        Endpoint::Proxy(url) => {
+            let builder = builder.proxy(url).ratelimiter_disabled(true);
+            match timed() {
+                Ok(client) => builder.client(client),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot build an HTTP client with a timeout; using serenity's");
+                    builder
+                }
+            }
+        }
         Endpoint::Client(client) => builder.client(client),
     }
     .build()
@@ -100,12 +125,14 @@ pub async fn client(
             })
         })
         .build();
-    let client = ClientBuilder::new_with_http(http(token, endpoint), GatewayIntents::GUILDS)
-        .framework(framework)
-        .event_handler(Clicks {
-            app: Arc::clone(&app),
-        })
-        .await?;
+    let timeout = app.config.request_timeout;
+    let client =
+        ClientBuilder::new_with_http(http(token, endpoint, timeout), GatewayIntents::GUILDS)
+            .framework(framework)
+            .event_handler(Clicks {
+                app: Arc::clone(&app),
+            })
+            .await?;
     // The one way out for the runtime, on the client's own HTTP client (one rate limiter, one
     // connection pool). Set before the client connects: nothing posts before that.
     app.set_outbox(Arc::new(outbox::DiscordOutbox {

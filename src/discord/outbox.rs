@@ -17,6 +17,9 @@ pub struct DiscordOutbox {
     pub http: Arc<Http>,
 }
 
+/// The longest one attempt of a send may take, whatever the HTTP client does.
+pub const ATTEMPT: Duration = Duration::from_secs(20);
+
 /// Tries `f` up to four times while Discord says "later" (429) or fails (5xx, network).
 pub async fn with_retry<T, F, Fut>(what: &str, mut f: F) -> Result<T, SendError>
 where
@@ -26,7 +29,27 @@ where
     let mut delay = Duration::from_secs(1);
     let mut attempt = 1;
     loop {
-        match f().await {
+        // A bound on each attempt besides the HTTP client's own timeout: a call that hangs
+        // must not freeze a quiz. Posts of quiz steps carry a nonce, so trying again after a
+        // timeout whose request did arrive still makes one message.
+        let result = match tokio::time::timeout(ATTEMPT, f()).await {
+            Ok(r) => r,
+            Err(_) if attempt < 4 => {
+                tracing::info!(what, attempt, "Discord did not answer in time; retrying");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                attempt += 1;
+                continue;
+            }
+            Err(_) => {
+                tracing::warn!(what, attempt, "Discord did not answer in time");
+                return Err(SendError {
+                    message: "Discord did not answer in time".into(),
+                    missing_permission: false,
+                });
+            }
+        };
+        match result {
             Ok(v) => return Ok(v),
             Err(e) => {
                 let (status, code) = match &e {
@@ -72,6 +95,24 @@ impl Outbox for DiscordOutbox {
         let http = Arc::clone(&self.http);
         let message = with_retry("post a message", || {
             let builder = convert::create_message(view.clone());
+            let http = Arc::clone(&http);
+            async move { ChannelId::new(channel).send_message(&http, builder).await }
+        })
+        .await?;
+        Ok(message.id.get())
+    }
+
+    async fn post_once(
+        &self,
+        channel: u64,
+        view: MessageView,
+        nonce: String,
+    ) -> Result<u64, SendError> {
+        let http = Arc::clone(&self.http);
+        let message = with_retry("post a message", || {
+            let builder = convert::create_message(view.clone())
+                .nonce(serenity::Nonce::String(nonce.clone()))
+                .enforce_nonce(true);
             let http = Arc::clone(&http);
             async move { ChannelId::new(channel).send_message(&http, builder).await }
         })

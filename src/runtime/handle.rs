@@ -36,6 +36,8 @@ pub struct LiveHandle {
     pub guild: u64,
     pub channel: u64,
     pub quiz_id: String,
+    /// Unix ms when the quiz was started: with the session, what its posts' nonces come from.
+    pub started_at: i64,
     pub state: Mutex<LiveSession>,
     pub(super) commands: mpsc::UnboundedSender<HostCommand>,
     /// The message of each posted question, by position.

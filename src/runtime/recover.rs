@@ -81,6 +81,7 @@ pub async fn recover(app: &Arc<App>) -> Result<usize, StoreError> {
                 guild: row.guild_id,
                 channel: row.channel_id,
                 quiz_id: row.quiz_id.clone(),
+                started_at: row.started_at,
                 delay: RESUME_DELAY,
                 resume,
                 host_notice: None,

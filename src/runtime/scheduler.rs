@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::live::{self, Launch};
-use super::outbox::Outbox;
+use super::outbox::{nonce, Outbox};
 use super::study::post_assignment;
 use crate::game::records::{ScheduleMode, ScheduleRow};
 use crate::game::schedule::{is_series, next_in_series, parse_time, Daily};
@@ -103,7 +103,11 @@ async fn publish_results(app: &App, outbox: &dyn Outbox, a: &AssignmentRow) {
         }
     };
     let posted = outbox
-        .post(a.channel_id, study::assignment_results(&quiz, &results))
+        .post_once(
+            a.channel_id,
+            study::assignment_results(&quiz, &results),
+            nonce('R', &[a.id, a.due_at]),
+        )
         .await;
     match posted {
         Ok(message) => {

@@ -11,7 +11,7 @@ use crate::quiz::Quiz;
 use crate::render::study::{self, RunContext};
 use crate::render::view::MessageView;
 use crate::runtime::app::App;
-use crate::runtime::outbox::SendError;
+use crate::runtime::outbox::{nonce, SendError};
 use crate::store::{
     quiz_json, AssignmentStart, NewAssignment, RunAnswer, RunAnswerOutcome, RunRow, StoreError,
 };
@@ -116,7 +116,11 @@ pub async fn post_assignment(
 ) -> Result<Result<u64, SendError>, StoreError> {
     let posted = app
         .outbox()
-        .post(channel, study::assignment_post(quiz, id, due_at, true))
+        .post_once(
+            channel,
+            study::assignment_post(quiz, id, due_at, true),
+            nonce('a', &[id, due_at]),
+        )
         .await;
     match &posted {
         Ok(message) => app.store.set_assignment_message(id, *message).await?,

@@ -41,6 +41,8 @@ pub struct Options {
     /// Put the database in this folder (e.g. a small tmpfs).
     pub db_dir: Option<std::path::PathBuf>,
     pub second_guild: bool,
+    /// `discord.request_timeout_seconds`.
+    pub request_timeout: Duration,
 }
 
 impl Default for Options {
@@ -57,6 +59,7 @@ impl Default for Options {
             channels: 1,
             db_dir: None,
             second_guild: false,
+            request_timeout: quizbot::config::DEFAULT_REQUEST_TIMEOUT,
         }
     }
 }
@@ -107,11 +110,12 @@ pub async fn start(opts: Options) -> Harness {
         .clone()
         .unwrap_or_else(|| dir.path().to_path_buf())
         .join("quizbot.sqlite3");
-    let config = simbot::config(
+    let mut config = simbot::config(
         db_path.clone(),
         std::path::PathBuf::from("quizzes"),
         opts.live,
     );
+    config.request_timeout = opts.request_timeout;
     let bot = simbot::start(&sim, config, Arc::new(clock.clone()))
         .await
         .expect("the bot connects to the simulator");

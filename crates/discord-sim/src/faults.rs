@@ -15,6 +15,10 @@ pub enum Fault {
     },
     /// Wait this long before handling the call normally.
     Delay { ms: u64 },
+    /// Handle the call at once, then wait this long before answering: the change is made
+    /// (a message exists) while the client still waits — the window a crash falls into between
+    /// Discord doing something and the bot hearing of it.
+    SlowReply { ms: u64 },
     /// Refuse with 403 and code 50013 "Missing Permissions".
     MissingPermissions,
 }

@@ -273,3 +273,48 @@ async fn injected_server_errors_and_missing_permissions() {
     assert_eq!(sim.violations()[0].kind, ViolationKind::MissingPermission);
     assert!(sim.violations()[0].detail.contains("SEND_MESSAGES"));
 }
+
+/// `enforce_nonce` as Discord documents it: the same author, channel and nonce within the
+/// window give back the message already made instead of a second one; without
+/// `enforce_nonce` (or with another nonce) a new message is made; a nonce over 25 characters is
+/// refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nonce_with_enforce_nonce_makes_one_message() {
+    let sim = sim(false).await;
+    let setup = sim.setup_guild("Club", &["general", "other"], 0);
+    let (channel, other) = (
+        ChannelId::new(setup.channels[0]),
+        ChannelId::new(setup.channels[1]),
+    );
+    let http = http(&sim, Mode::Proxy);
+    let send = |channel: ChannelId, body: serde_json::Value| {
+        let http = &http;
+        async move {
+            http.send_message(channel, vec![], &body)
+                .await
+                .map(|m| m.id.get())
+        }
+    };
+    let body = |nonce: &str, enforce: bool| {
+        json!({"content": "Question 1", "nonce": nonce, "enforce_nonce": enforce,
+               "allowed_mentions": {"parse": []}})
+    };
+    let first = send(channel, body("q1.0", true)).await.unwrap();
+    assert_eq!(send(channel, body("q1.0", true)).await.unwrap(), first);
+    assert_ne!(send(channel, body("q1.1", true)).await.unwrap(), first);
+    assert_ne!(
+        send(other, body("q1.0", true)).await.unwrap(),
+        first,
+        "per channel"
+    );
+    assert_ne!(send(channel, body("q1.0", false)).await.unwrap(), first);
+    assert_eq!(
+        sim.public_messages(setup.channels[0]).len(),
+        3,
+        "q1.0 once, q1.1, and the one without enforce_nonce"
+    );
+    let long = send(channel, body(&"n".repeat(26), true))
+        .await
+        .unwrap_err();
+    assert_eq!(status(&long), Some((400, 50035)));
+}

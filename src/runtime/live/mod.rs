@@ -31,6 +31,8 @@ pub struct Start {
     pub guild: u64,
     pub channel: u64,
     pub quiz_id: String,
+    /// Unix ms when the quiz was started (as stored).
+    pub started_at: i64,
     /// Wait this long before opening the first (or next) question.
     pub delay: Duration,
     /// Restart recovery: the open question's position, its message, and its timing.
@@ -108,6 +110,7 @@ pub async fn prepare(app: &App, l: Launch) -> Result<Prepared, StoreError> {
             guild: l.guild,
             channel: l.channel,
             quiz_id: l.quiz.id.clone(),
+            started_at: now,
             delay: cfg.start_delay,
             resume: None,
             host_notice: l.host_notice,
@@ -136,6 +139,7 @@ pub fn spawn(app: Arc<App>, start: Start) -> Option<Arc<LiveHandle>> {
         guild: start.guild,
         channel: start.channel,
         quiz_id: start.quiz_id,
+        started_at: start.started_at,
         state: Mutex::new(start.session),
         commands: tx,
         messages: Mutex::new(HashMap::new()),

@@ -14,7 +14,7 @@ use crate::render::notices;
 use crate::render::question::{self as card, Card, RevealStats};
 use crate::render::view::MessageView;
 use crate::runtime::app::App;
-use crate::runtime::outbox::Outbox;
+use crate::runtime::outbox::{nonce, Outbox};
 use crate::store::{keys_for, RevealedQuestion, ScoreRow, SessionState};
 
 const PAUSED: &str = "⏸ Quiz paused: the bot is restarting. It will pick up where it left off in a moment — answers already locked in are kept.";
@@ -167,7 +167,14 @@ async fn open_next(
     let Some(view) = question_view(&h.state.lock(), position, opened, 0) else {
         return Ok(None);
     };
-    match outbox.post(h.channel, view).await {
+    match outbox
+        .post_once(
+            h.channel,
+            view,
+            nonce('q', &[h.session, h.started_at, position as i64]),
+        )
+        .await
+    {
         Ok(message) => {
             h.messages.lock().insert(position, message);
             if let Err(e) = app
@@ -251,7 +258,14 @@ async fn post_standings(h: &LiveHandle, outbox: &dyn Outbox, after: usize) {
         let s = h.state.lock();
         live_view::standings(&s.standings(), after, s.len(), s.settings.rules.scoring)
     };
-    if let Err(e) = outbox.post(h.channel, view).await {
+    if let Err(e) = outbox
+        .post_once(
+            h.channel,
+            view,
+            nonce('s', &[h.session, h.started_at, after as i64]),
+        )
+        .await
+    {
         tracing::warn!(error = %e, "cannot post the standings");
     }
 }
@@ -407,7 +421,10 @@ async fn finish(
         hardest,
         ended_early: note.as_deref(),
     });
-    match outbox.post(h.channel, view).await {
+    match outbox
+        .post_once(h.channel, view, nonce('r', &[h.session, h.started_at]))
+        .await
+    {
         Ok(message) => {
             let _ = app.store.set_results_message(h.session, message).await;
         }

@@ -182,6 +182,7 @@ fn fixture(refuse: Option<&'static str>) -> Fixture {
         api_proxy: None,
         dev_guild: None,
         host_role: "Quiz Host".into(),
+        request_timeout: crate::config::DEFAULT_REQUEST_TIMEOUT,
         database: dir.path().join("quizbot.db"),
         quizzes_dir: dir.path().join("quizzes"),
         live,

@@ -190,6 +190,25 @@ pub fn create(shared: &Arc<Shared>, req: &Req) -> Reply {
     if empty {
         return Reply::error(400, 50006, "Cannot send an empty message");
     }
+    let nonce = match nonce_of(&body) {
+        Ok(n) => n,
+        Err(reply) => return reply,
+    };
+    let enforce = body.get("enforce_nonce").and_then(Value::as_bool) == Some(true);
+    let author = world.app.bot_user_id;
+    if let (Some(n), true) = (&nonce, enforce) {
+        let key = (channel_id, author, n.clone());
+        if let Some(&(existing, at)) = world.nonces.get(&key) {
+            let fresh = at.elapsed().is_ok_and(|age| age < NONCE_WINDOW);
+            if let Some(m) = world
+                .messages
+                .get(&existing)
+                .filter(|m| fresh && !m.deleted)
+            {
+                return Reply::json(payloads::message(&world, m));
+            }
+        }
+    }
     let id = insert(
         &mut world,
         Target {
@@ -201,7 +220,30 @@ pub fn create(shared: &Arc<Shared>, req: &Req) -> Reply {
         &body,
         &req.files,
     );
+    if let (Some(n), true) = (nonce, enforce) {
+        world
+            .nonces
+            .insert((channel_id, author, n), (id, SystemTime::now()));
+    }
     Reply::json(payloads::message(&world, &world.messages[&id]))
+}
+
+/// How long a nonce with `enforce_nonce` returns the message it made. Discord says "the past few
+/// minutes" without a number; two minutes, so that nothing built on the simulator relies on more.
+pub const NONCE_WINDOW: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// A create's `nonce` (a string of at most 25 characters, or an integer), as a string.
+fn nonce_of(body: &Value) -> Result<Option<String>, Reply> {
+    match body.get("nonce") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.chars().count() <= 25 => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(_) => Err(Reply::error(
+            400,
+            50035,
+            "Invalid Form Body (nonce: must be an integer or a string of 25 or fewer characters)",
+        )),
+    }
 }
 
 pub fn get(shared: &Arc<Shared>, channel_id: u64, message_id: u64) -> Reply {

@@ -215,8 +215,23 @@ fn bucket(shared: &Shared, req: &Req) -> (String, u64, Limit) {
     }
 }
 
-/// The single entry point of every REST call.
+/// The single entry point of every REST call. Each runs to its end in a task of its own, even
+/// when the client gives up on it (a timeout, a dropped connection): Discord, too, does what a
+/// request asked once it has it — which is why a retried post needs a nonce.
 pub async fn handle(
+    shared: Arc<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match tokio::spawn(handle_to_the_end(shared, method, uri, headers, body)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn handle_to_the_end(
     shared: Arc<Shared>,
     method: Method,
     uri: Uri,
@@ -256,6 +271,7 @@ pub async fn handle(
         files,
     };
 
+    let mut slow_reply = None;
     if let Some(fault) = shared.faults.take(&req.method, &req.path) {
         match fault {
             Fault::Delay { .. } => {
@@ -263,6 +279,7 @@ pub async fn handle(
                     tokio::time::sleep(d).await;
                 }
             }
+            Fault::SlowReply { ms } => slow_reply = Some(Duration::from_millis(ms)),
             Fault::Status {
                 status,
                 retry_after_ms,
@@ -309,7 +326,11 @@ pub async fn handle(
         }
         Kind::Interaction | Kind::Public => route(&shared, &req),
     };
-    finish(&shared, &req.method, &req.path, logged_body, reply)
+    let response = finish(&shared, &req.method, &req.path, logged_body, reply);
+    if let Some(d) = slow_reply {
+        tokio::time::sleep(d).await;
+    }
+    response
 }
 
 /// Discord's 429 body.

@@ -199,6 +199,9 @@ pub struct World {
     pub violations: Vec<Violation>,
     /// `http://127.0.0.1:PORT`: where attachment download URLs point.
     pub base_url: String,
+    /// Channel messages created with `enforce_nonce`, by (channel, author, nonce): the message
+    /// and when it was made (docs/discord.md, "Nonces").
+    pub nonces: HashMap<(u64, u64, String), (u64, SystemTime)>,
 }
 
 impl World {
@@ -234,6 +237,7 @@ impl World {
             attachments: HashMap::new(),
             violations: Vec::new(),
             base_url: String::new(),
+            nonces: HashMap::new(),
         }
     }
 
