@@ -687,3 +687,52 @@ async fn a_hung_question_post_is_retried_and_the_question_appears_once() {
     assert_eq!(copies(2), 1);
     h.sim.assert_no_violations();
 }
+
+fn wal_of(db: &std::path::Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}-wal", db.display()))
+}
+
+/// The database cannot be read (here: its pages overwritten while the bot runs): a click that
+/// needs to read it — "My results", an answer on a quiz that is over — still gets a private
+/// answer, "Something went wrong on my side", instead of Discord's "This interaction failed".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_click_is_answered_even_when_the_database_cannot_be_read() {
+    let h = common::start(Options::default()).await;
+    let q1 = start_quiz(&h, "two-questions").await;
+    h.run(h.host, "quiz stop", &[]).await;
+    let results = h.titled(h.channel, "🏆 Results").await;
+    // Every page after the headers overwritten, in the database file and in the WAL (where the
+    // latest pages live): whatever the readers do not have cached reads as garbage.
+    for (file, keep) in [(h.db_path.clone(), 100), (wal_of(&h.db_path), 32 + 24)] {
+        use std::io::{Seek, Write};
+        let len = std::fs::metadata(&file).unwrap().len();
+        let mut f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+        f.seek(std::io::SeekFrom::Start(keep)).unwrap();
+        f.write_all(&vec![0x42; (len - keep) as usize]).unwrap();
+    }
+    let ada = h.players[0];
+    let mine = h
+        .click(
+            ada,
+            results.id,
+            results.rows[0][0].custom_id.as_deref().unwrap(),
+        )
+        .await;
+    assert_eq!(mine.ephemeral_for, Some(ada));
+    assert!(
+        mine.content.starts_with("Something went wrong on my side"),
+        "{}",
+        mine.content
+    );
+    // The question's buttons are disabled now; a copy of one (as an old client might show)
+    // reaches the ended quiz, which is looked up in the store.
+    let id = Harness::button_id(&q1, 'B');
+    let copy = h.forged_buttons(std::slice::from_ref(&id)).await;
+    let late = h.click(ada, copy, &id).await;
+    assert!(
+        late.content.starts_with("Something went wrong on my side"),
+        "{}",
+        late.content
+    );
+    h.sim.assert_no_violations();
+}

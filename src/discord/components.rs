@@ -113,10 +113,16 @@ pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Resu
                 choice,
                 message: Some(click.message),
             };
-            Reply::New(live::click(app, session, guild, answer).await?)
+            // A store that cannot be read still gets the member an answer, never silence.
+            match live::click(app, session, guild, answer).await {
+                Ok(view) => Reply::New(view),
+                Err(e) => failed(&e, user),
+            }
         }
         Ok(CustomId::MyResults { session }) => {
-            Reply::New(Box::pin(live::my_results(app, session, user, guild)).await?)
+            Box::pin(live::my_results(app, session, user, guild))
+                .await
+                .map_or_else(|e| failed(&e, user), Reply::New)
         }
         Err(_) => {
             tracing::warn!(custom_id = %click.custom_id.chars().take(100).collect::<String>(), user, guild, "refused an unrecognised button");
