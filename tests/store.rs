@@ -356,3 +356,49 @@ async fn a_backup_taken_while_the_bot_runs_holds_every_commit() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
     assert_eq!(sessions(&target), Ok(3), "the first backup is untouched");
 }
+
+/// Another program's SQLite file given as the database: refused with one clear line, and left
+/// exactly as it was (not migrated in place, not even switched to WAL).
+#[test]
+fn another_programs_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("notes.sqlite3");
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other
+        .execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me');")
+        .unwrap();
+    drop(other);
+    let before = std::fs::read(&db).unwrap();
+    let err = Store::open(&db).err().expect("refused").to_string();
+    assert!(
+        err.contains("is not a quizbot database") && err.contains("notes"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before, "byte for byte");
+}
+
+/// A quizbot database that lacks a table (or a column) its schema version has: refused, named.
+#[test]
+fn a_database_missing_a_table_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("quizbot.sqlite3");
+    drop(Store::open(&db).unwrap());
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP TABLE mistakes;")
+        .unwrap();
+    let err = Store::open(&db).err().expect("refused").to_string();
+    assert!(err.contains("lacks the table `mistakes`"), "{err}");
+
+    let db2 = dir.path().join("quizbot2.sqlite3");
+    drop(Store::open(&db2).unwrap());
+    rusqlite::Connection::open(&db2)
+        .unwrap()
+        .execute_batch("ALTER TABLE players DROP COLUMN seen_at;")
+        .unwrap();
+    let err = Store::open(&db2).err().expect("refused").to_string();
+    assert!(
+        err.contains("table `players` lacks the column `seen_at`"),
+        "{err}"
+    );
+}

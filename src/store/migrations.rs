@@ -222,6 +222,69 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
     Ok(MIGRATIONS.len())
 }
 
+/// The tables of `conn` (not SQLite's own), with their columns, by name.
+fn tables(conn: &Connection) -> rusqlite::Result<std::collections::BTreeMap<String, Vec<String>>> {
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = std::collections::BTreeMap::new();
+    for name in names {
+        let columns = conn
+            .prepare("SELECT name FROM pragma_table_info(?1)")?
+            .query_map([&name], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        out.insert(name, columns);
+    }
+    Ok(out)
+}
+
+/// Before anything is written: a file with tables but no schema version belongs to another
+/// program, and is left alone (the reason, for the operator).
+pub fn refuse_foreign(conn: &Connection) -> Result<(), String> {
+    if version(conn).map_err(|e| e.to_string())? != 0 {
+        return Ok(());
+    }
+    let found = tables(conn).map_err(|e| e.to_string())?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = found.keys().map(String::as_str).take(5).collect();
+    Err(format!(
+        "it is not a quizbot database (it holds tables quizbot never made: {}); quizbot leaves it \
+         as it is — point QUIZBOT_DATABASE (database.path) at a new file",
+        names.join(", ")
+    ))
+}
+
+/// After migrating: every table and column this version's migrations make is there. A file
+/// that says it is at this version but lacks one was damaged or edited by hand.
+pub fn check_shape(conn: &Connection) -> Result<(), String> {
+    let mut expected = Connection::open_in_memory().map_err(|e| e.to_string())?;
+    migrate(&mut expected).map_err(|e| e.to_string())?;
+    let want = tables(&expected).map_err(|e| e.to_string())?;
+    let have = tables(conn).map_err(|e| e.to_string())?;
+    for (table, columns) in &want {
+        let Some(present) = have.get(table) else {
+            return Err(format!(
+                "it lacks the table `{table}` that schema version {} has; restore a backup \
+                 (quizbot backup) or start from a new file",
+                MIGRATIONS.len()
+            ));
+        };
+        if let Some(missing) = columns.iter().find(|c| !present.contains(c)) {
+            return Err(format!(
+                "its table `{table}` lacks the column `{missing}` that schema version {} has; \
+                 restore a backup (quizbot backup) or start from a new file",
+                MIGRATIONS.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

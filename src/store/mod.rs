@@ -162,6 +162,9 @@ impl Store {
         create_private_file(path).map_err(err)?;
         let mut conn = Connection::open(path).map_err(|e| err(e.to_string()))?;
         configure(&conn).map_err(|e| err(e.to_string()))?;
+        // Before the first write (switching to WAL is one): another program's database is left
+        // exactly as it was.
+        migrations::refuse_foreign(&conn).map_err(err)?;
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
             .map_err(|e| err(e.to_string()))?;
@@ -192,6 +195,7 @@ impl Store {
             ));
         }
         migrations::migrate(&mut conn).map_err(|e| err(e.to_string()))?;
+        migrations::check_shape(&conn).map_err(err)?;
         // A real write proves the file is writable, not held by someone else, and that the
         // disk has room.
         conn.execute_batch(
