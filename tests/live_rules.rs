@@ -126,37 +126,51 @@ async fn a_quiz_full_of_mentions_pings_nobody() {
     assert!(
         added
             .content
-            .starts_with("✅ Added **Ping party @everyone @here**"),
+            .starts_with("✅ Added **Ping party @\u{200B}everyone @\u{200B}here**"),
         "{}",
         added.content
     );
     h.run(h.host, "quiz start", &[("quiz", "mentions".into())])
         .await;
     let q = h.question(h.channel, 1).await;
-    assert!(q.embeds[0].description.contains("**A.** @everyone"));
+    // Shown as typed, never rendered as a mention: a zero-width space after `@` and `<`.
+    assert!(q.embeds[0].description.contains("**A.** @\u{200B}everyone"));
     h.clock.set(T0 + 2_000);
     let ack = h
         .click(h.players[0], q.id, &Harness::button_id(&q, 'C'))
         .await;
-    assert!(ack.content.contains("@here and <@&123456789012345678>"));
+    assert!(ack
+        .content
+        .contains("@\u{200B}here and <\u{200B}@&123456789012345678>"));
     h.run(h.host, "quiz next", &[]).await;
     let revealed = h.revealed(h.channel, 1).await;
     assert!(revealed.embeds[1]
         .description
-        .contains("@everyone stays text"));
+        .contains("@\u{200B}everyone stays text"));
     h.titled(h.channel, "🏆 Results").await;
-    // Every create, edit and interaction reply carried allowed_mentions that ping nobody: the
-    // simulator records a violation for any that could have pinged.
+    // Every create, edit and interaction reply carried allowed_mentions that ping nobody (the
+    // simulator records a violation for any that could have pinged), and no raw mention of
+    // the file went out: only its inert form did.
     h.sim.assert_no_violations();
-    let rest_calls = h
+    let bodies: Vec<String> = h
         .sim
         .log()
         .iter()
-        .filter(|l| matches!(&l.entry, discord_sim::log::Entry::Rest { body: Some(b), .. } if b.contains("@everyone")))
+        .filter_map(|l| match &l.entry {
+            discord_sim::log::Entry::Rest { body: Some(b), .. } => Some(b.clone()),
+            _ => None,
+        })
+        .collect();
+    let inert = bodies
+        .iter()
+        .filter(|b| b.contains("@\u{200B}everyone"))
         .count();
+    assert!(inert >= 4, "the texts went out ({inert})");
     assert!(
-        rest_calls >= 4,
-        "the texts with @everyone really went out ({rest_calls})"
+        !bodies
+            .iter()
+            .any(|b| b.contains("@everyone") || b.contains("<@&123")),
+        "a raw mention went out"
     );
 }
 

@@ -435,7 +435,7 @@ async fn hostile_uploads_are_refused_with_reasons_or_rendered_inert() {
         nested.content
     );
 
-    let html = "# <script>alert(1)</script>\n\n### 1. <img src=x onerror=alert(1)> @everyone?\n- a) <b>bold</b>\n- b) <@&1>\n\n**Answer:** a\n";
+    let html = "# <script>alert(1)</script>\n\n### 1. <img src=x onerror=alert(1)> @everyone\u{202E}?\n- a) <b>bold</b>\n- b) <@&1>\n\n**Answer:** a\n\n**Explanation:** [see](javascript:alert(1)) `<@&1>`\n";
     let html = h.upload_bytes("html.md", html.as_bytes().to_vec()).await;
     assert!(
         html.content
@@ -446,12 +446,21 @@ async fn hostile_uploads_are_refused_with_reasons_or_rendered_inert() {
     h.run(h.host, "quiz start", &[("quiz", "html".into())])
         .await;
     let q = h.question(h.channel, 1).await;
+    let d = &q.embeds[0].description;
+    // Shown as typed: mentions broken by a zero-width space, the direction control gone.
     assert!(
-        q.embeds[0]
-            .description
-            .contains("<img src=x onerror=alert(1)> @everyone?"),
-        "shown as text"
+        d.contains("<img src=x onerror=alert(1)> @\u{200B}everyone?"),
+        "{d:?}"
     );
+    assert!(d.contains("<\u{200B}@&1>"), "{d:?}");
+    h.run(h.host, "quiz next", &[]).await;
+    let revealed = h.revealed(h.channel, 1).await;
+    let why = &revealed.embeds[1].description;
+    assert!(
+        why.contains("see `<@&1>`"),
+        "the link's text only; code as written: {why:?}"
+    );
+    assert!(!why.contains("javascript"), "{why:?}");
 
     // The bank of 10,000: a game plays its first 200.
     h.run(h.host, "quiz stop", &[]).await;

@@ -9,6 +9,7 @@
 
 pub mod diagnostic;
 pub mod fit;
+pub mod inert;
 mod json;
 mod line_index;
 mod markdown;
@@ -248,6 +249,8 @@ pub fn check_bytes(id: &str, format: Format, bytes: &[u8], fit: &dyn Fit) -> Che
         Ok(parsed) => parsed,
         Err(fatal) => return Checked::failed(fatal, Some(text.to_string())),
     };
+    // Before validation: the limits are checked on the text as it will be shown.
+    make_inert(&mut parsed.quiz);
     validate::validate(&mut parsed, fit);
     let Parsed {
         quiz,
@@ -262,6 +265,23 @@ pub fn check_bytes(id: &str, format: Format, bytes: &[u8], fit: &dyn Fit) -> Che
         left_out,
         diagnostics,
         source: Some(text.to_string()),
+    }
+}
+
+/// Every text of the quiz through [`inert::inert`]: it came from outside.
+fn make_inert(quiz: &mut Quiz) {
+    for text in [&mut quiz.title, &mut quiz.description] {
+        *text = inert::inert(text);
+    }
+    for q in &mut quiz.questions {
+        q.prompt = inert::inert(&q.prompt);
+        q.explanation = inert::inert(&q.explanation);
+        for o in &mut q.options {
+            *o = inert::inert(o);
+        }
+    }
+    for t in &mut quiz.tiers {
+        t.label = inert::inert(&t.label);
     }
 }
 
