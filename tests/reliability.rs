@@ -745,3 +745,28 @@ async fn a_click_is_answered_even_when_the_database_cannot_be_read() {
     );
     h.sim.assert_no_violations();
 }
+
+/// An attachment whose body is larger than its attachment object says (a client can lie about
+/// `size`): the download stops once it passes 10 MiB and the upload is refused, saying so;
+/// nothing is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_larger_than_it_declares_is_cut_off_and_refused() {
+    let h = common::start(Options::default()).await;
+    let body = "x".repeat(10 * 1024 * 1024 + 100);
+    let reply = h
+        .run(
+            h.host,
+            "quiz upload",
+            &[("file", Arg::file_declaring("liar.md", body, 1_000))],
+        )
+        .await;
+    assert!(
+        reply
+            .content
+            .starts_with("`liar.md` holds more than 10 MiB (more than its attachment said)"),
+        "{}",
+        reply.content
+    );
+    assert_eq!(h.count("SELECT COUNT(*) FROM guild_quizzes"), 0);
+    h.sim.assert_no_violations();
+}

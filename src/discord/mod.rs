@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod components;
 pub mod convert;
+pub mod download;
 pub mod errors;
 pub mod host;
 pub mod outbox;

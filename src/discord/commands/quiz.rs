@@ -3,6 +3,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::shared::{autocomplete_quiz, can_post_here, find_quiz, ids, is_host, say};
+use crate::discord::download::{self, Downloaded};
 use crate::discord::types::{Context, Error};
 use crate::discord::{convert, host};
 use crate::game::scoring::Scoring;
@@ -180,9 +181,19 @@ pub async fn upload(
         .await;
     }
     ctx.defer_ephemeral().await?;
-    let bytes = match file.download().await {
-        Ok(b) => b,
-        Err(e) => {
+    let bytes = match download::capped(&file.url, MAX_FILE_BYTES, download::DOWNLOAD_TIME).await {
+        Downloaded::Bytes(b) => b,
+        Downloaded::TooLarge => {
+            return say(
+                ctx,
+                format!(
+                    "`{}` holds more than 10 MiB (more than its attachment said); quiz files may have at most 10 MiB.",
+                    truncate(&file.filename, 80)
+                ),
+            )
+            .await;
+        }
+        Downloaded::Failed(e) => {
             tracing::warn!(error = %e, "attachment download failed");
             return say(
                 ctx,

@@ -305,6 +305,7 @@ fn typed_value(
             filename,
             content_type,
             bytes,
+            declared_size,
         } => {
             if kind != 11 {
                 return Err(bad("a file for an option that is not an attachment"));
@@ -319,7 +320,8 @@ fn typed_value(
                     bytes: bytes.clone(),
                 },
             );
-            let json = attachment_json(&world.base_url, id, filename, content_type, bytes.len());
+            let size = declared_size.unwrap_or(bytes.len());
+            let json = attachment_json(&world.base_url, id, filename, content_type, size);
             resolved["attachments"][id.to_string()] = json;
             return Ok(json!(id.to_string()));
         }

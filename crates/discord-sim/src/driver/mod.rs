@@ -45,6 +45,9 @@ pub enum Arg {
         filename: String,
         content_type: String,
         bytes: Vec<u8>,
+        /// The size the attachment object states, when it is not the body's (a client that
+        /// lies); `None`: the body's.
+        declared_size: Option<usize>,
     },
 }
 
@@ -72,6 +75,25 @@ impl Arg {
             filename: filename.to_string(),
             content_type: content_type.to_string(),
             bytes: bytes.into(),
+            declared_size: None,
+        }
+    }
+
+    /// A file whose attachment object states `declared` bytes, whatever its body holds.
+    pub fn file_declaring(filename: &str, bytes: impl Into<Vec<u8>>, declared: usize) -> Self {
+        match Arg::file(filename, bytes) {
+            Arg::File {
+                filename,
+                content_type,
+                bytes,
+                ..
+            } => Arg::File {
+                filename,
+                content_type,
+                bytes,
+                declared_size: Some(declared),
+            },
+            text => text,
         }
     }
 }
