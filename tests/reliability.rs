@@ -770,3 +770,27 @@ async fn an_upload_larger_than_it_declares_is_cut_off_and_refused() {
     assert_eq!(h.count("SELECT COUNT(*) FROM guild_quizzes"), 0);
     h.sim.assert_no_violations();
 }
+
+/// The database file deleted while a quiz runs (a cleanup script, an operator's mistake):
+/// clicks are no longer acknowledged into a file nobody will open again — they get "could not
+/// be saved", and the error is logged — instead of "Locked in".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_database_stops_acknowledging() {
+    let h = common::start(Options::default()).await;
+    let q1 = start_quiz(&h, "two-questions").await;
+    let ada = h.players[0];
+    h.clock.set(T0 + 1_000);
+    let first = h.click(ada, q1.id, &Harness::button_id(&q1, 'B')).await;
+    assert!(first.content.starts_with("Locked in"), "{}", first.content);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", h.db_path.display()));
+    }
+    let bo = h.players[1];
+    let after = h.click(bo, q1.id, &Harness::button_id(&q1, 'B')).await;
+    assert_eq!(
+        after.content,
+        "⚠️ Your answer could not be saved — please click again."
+    );
+    assert!(!h.db_path.exists(), "no empty database made in its place");
+    h.sim.assert_no_violations();
+}

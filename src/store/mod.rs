@@ -57,6 +57,9 @@ pub enum StoreError {
     Full,
     #[error("the database has stopped")]
     Closed,
+    /// The database file was deleted or replaced while the bot ran (`writer.rs`).
+    #[error("the database file {0} was removed or replaced while the bot ran; restart the bot")]
+    Gone(String),
     #[error("a live quiz is already running in this channel")]
     ChannelBusy,
     /// Another process holds the database's lock (`lock.rs`).
@@ -209,7 +212,10 @@ impl Store {
         let (write_tx, write_rx) = mpsc::unbounded_channel();
         std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || writer::run(conn, write_rx))
+            .spawn({
+                let file = writer::FileIdentity::of(path);
+                move || writer::run(conn, write_rx, file)
+            })
             .map_err(|e| err(e.to_string()))?;
 
         let (read_tx, read_rx) = mpsc::unbounded_channel::<ReadFn>();
@@ -249,7 +255,8 @@ impl Store {
         self.write(|_| Ok(())).await?;
         let path = Arc::clone(&self.path);
         let (busy, log, moved) = tokio::task::spawn_blocking(move || {
-            let conn = Connection::open(&*path)?;
+            // Never creates: a database removed meanwhile is not replaced by an empty one.
+            let conn = Connection::open_with_flags(&*path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
             conn.busy_timeout(Duration::from_secs(2))?;
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
                 Ok((

@@ -4,6 +4,7 @@
 //! 10,000 answers is a handful of transactions, and an answer is acknowledged only once it is
 //! on disk.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -27,8 +28,44 @@ const MAX_BATCH: usize = 4096;
 /// two, which is most of the writer's cost at thousands of answers per second.
 const LINGER: Duration = Duration::from_millis(1);
 
+/// The database file as it was opened: if the path stops naming it (deleted, or replaced by
+/// another file), commits would go into a file nobody will open again.
+pub struct FileIdentity {
+    path: PathBuf,
+    #[cfg(unix)]
+    id: Option<(u64, u64)>,
+}
+
+impl FileIdentity {
+    pub fn of(path: &Path) -> FileIdentity {
+        FileIdentity {
+            path: path.to_path_buf(),
+            #[cfg(unix)]
+            id: Self::read(path),
+        }
+    }
+
+    #[cfg(unix)]
+    fn read(path: &Path) -> Option<(u64, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+
+    /// Why the path no longer names the file that was opened, if it does not.
+    fn changed(&self) -> Option<StoreError> {
+        #[cfg(unix)]
+        {
+            let now = Self::read(&self.path);
+            if self.id.is_some() && now != self.id {
+                return Some(StoreError::Gone(self.path.display().to_string()));
+            }
+        }
+        None
+    }
+}
+
 /// Runs until every sender is gone, then returns (after committing what it has).
-pub fn run(mut conn: Connection, mut jobs: mpsc::UnboundedReceiver<Job>) {
+pub fn run(mut conn: Connection, mut jobs: mpsc::UnboundedReceiver<Job>, file: FileIdentity) {
     let mut batch: Vec<Job> = Vec::with_capacity(256);
     let mut busy = false;
     while let Some(first) = jobs.blocking_recv() {
@@ -43,6 +80,14 @@ pub fn run(mut conn: Connection, mut jobs: mpsc::UnboundedReceiver<Job>) {
             }
         }
         busy = batch.len() > 1;
+        // One stat per transaction: a deleted or replaced database stops acknowledging.
+        if let Some(why) = file.changed() {
+            tracing::error!(error = %why, jobs = batch.len(), "store: refusing to write");
+            for job in batch.drain(..) {
+                let _ = job.done.send(Err(why.clone()));
+            }
+            continue;
+        }
         commit(&mut conn, &mut batch);
     }
 }
