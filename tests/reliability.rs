@@ -794,3 +794,77 @@ async fn a_deleted_database_stops_acknowledging() {
     assert!(!h.db_path.exists(), "no empty database made in its place");
     h.sim.assert_no_violations();
 }
+
+/// The disk is full when a question is revealed, so its points cannot reach the leaderboards;
+/// once there is room, the next reveal writes them too: at the end the boards agree with the
+/// stored answers (before, that question's points were lost for good).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reveal_refused_by_a_full_disk_reaches_the_leaderboard_later() {
+    let mount = tempfile::tempdir().unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(mount.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (needs root); see docs/reliability.md");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.path().to_path_buf());
+    let h = common::start(Options {
+        db_dir: Some(mount.path().to_path_buf()),
+        ..Options::default()
+    })
+    .await;
+    let q1 = start_quiz(&h, "two-questions").await;
+    let ada = h.players[0];
+    h.clock.set(T0 + 1_000);
+    assert!(ack(&h, ada, &q1, 'B').await.starts_with("Locked in"));
+    let filler = mount.path().join("filler");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+        let small = vec![0u8; 512];
+        while f.write_all(&small).is_ok() {}
+        let _ = f.sync_all();
+    }
+    h.run(h.host, "quiz next", &[]).await;
+    // The standings come after the reveal's write was tried.
+    h.titled(h.channel, "Standings after question 1").await;
+    let unrevealed =
+        h.count("SELECT COUNT(*) FROM posted_questions WHERE position = 0 AND revealed_at IS NULL");
+    std::fs::remove_file(&filler).unwrap();
+    assert_eq!(unrevealed, 1, "the full disk refused the reveal's write");
+    let q2 = h.question(h.channel, 2).await;
+    h.clock.set(T0 + 3_000);
+    let second = ack(&h, ada, &q2, 'B').await;
+    assert!(second.starts_with("Locked in"), "{second}");
+    h.run(h.host, "quiz next", &[]).await;
+    h.titled(h.channel, "🏆 Results").await;
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM posted_questions WHERE revealed_at IS NULL"),
+        0
+    );
+    let answered = h.count(&format!(
+        "SELECT COUNT(*) FROM answers WHERE user_id = {ada}"
+    ));
+    let points = h.count(&format!(
+        "SELECT SUM(points) FROM answers WHERE user_id = {ada}"
+    ));
+    let board = |col: &str| {
+        h.count(&format!(
+            "SELECT {col} FROM board_totals WHERE board = 'all' AND user_id = {ada}"
+        ))
+    };
+    assert_eq!((board("answered"), board("points")), (answered, points));
+    assert_eq!(answered, 2);
+    h.bot.shutdown().await;
+}

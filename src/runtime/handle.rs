@@ -9,6 +9,15 @@ use parking_lot::Mutex;
 use tokio::sync::mpsc;
 
 use crate::game::live::LiveSession;
+use crate::store::RevealedQuestion;
+
+/// A revealed question not yet written to the leaderboards.
+pub struct Unrevealed {
+    pub position: usize,
+    pub asked: RevealedQuestion,
+    /// Unix ms of the reveal: the boards' day and week are the reveal's, not the retry's.
+    pub at: i64,
+}
 
 /// What the host can ask of a running quiz.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +52,9 @@ pub struct LiveHandle {
     /// The message of each posted question, by position.
     pub(super) messages: Mutex<HashMap<usize, u64>>,
     pub(super) host_notice: Option<HostNotice>,
+    /// Reveals whose leaderboard write failed (a full disk), tried again at the next reveal and
+    /// at the end: the answers are stored, and the boards must come to agree with them.
+    pub(super) unrevealed: Mutex<Vec<Unrevealed>>,
     /// The quiz's task, to wait for it when pausing for a shutdown.
     pub(super) task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }

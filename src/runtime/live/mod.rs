@@ -144,6 +144,7 @@ pub fn spawn(app: Arc<App>, start: Start) -> Option<Arc<LiveHandle>> {
         commands: tx,
         messages: Mutex::new(HashMap::new()),
         host_notice: start.host_notice,
+        unrevealed: Mutex::new(Vec::new()),
         task: Mutex::new(None),
     });
     if let Some((position, Some(message), _)) = start.resume {

@@ -14,6 +14,7 @@ use crate::render::notices;
 use crate::render::question::{self as card, Card, RevealStats};
 use crate::render::view::MessageView;
 use crate::runtime::app::App;
+use crate::runtime::handle::Unrevealed;
 use crate::runtime::outbox::{nonce, Outbox};
 use crate::store::{keys_for, RevealedQuestion, ScoreRow, SessionState};
 
@@ -332,29 +333,55 @@ async fn reveal(app: &App, h: &LiveHandle, outbox: &dyn Outbox) {
             tracing::error!(error = %e, position, "cannot reveal the answer on the question");
         }
     }
-    let now = app.now();
+    let at = app.now();
+    write_reveals(
+        app,
+        h,
+        Some(Unrevealed {
+            position,
+            asked,
+            at,
+        }),
+    )
+    .await;
+}
+
+/// Adds revealed questions to the leaderboards: `new`, and any whose write failed before (a
+/// full disk). What still fails is kept for the next try.
+async fn write_reveals(app: &App, h: &LiveHandle, new: Option<Unrevealed>) {
+    let mut todo = std::mem::take(&mut *h.unrevealed.lock());
+    todo.extend(new);
+    if todo.is_empty() {
+        return;
+    }
     let tz = app
         .store
         .guild_timezone(h.guild)
         .await
         .unwrap_or(chrono_tz::UTC);
-    match app
-        .store
-        .reveal(
-            h.session,
-            position,
-            h.guild,
-            keys_for(now, tz, &h.quiz_id),
-            now,
-            Some(asked),
-        )
-        .await
-    {
-        Ok(_) => tracing::info!(position, "revealed"),
-        Err(e) => {
-            tracing::error!(error = %e, position, "cannot add the question to the leaderboards")
+    let mut failed = Vec::new();
+    for u in todo {
+        let keys = keys_for(u.at, tz, &h.quiz_id);
+        let written = app
+            .store
+            .reveal(
+                h.session,
+                u.position,
+                h.guild,
+                keys,
+                u.at,
+                Some(u.asked.clone()),
+            )
+            .await;
+        match written {
+            Ok(_) => tracing::info!(position = u.position, "revealed"),
+            Err(e) => {
+                tracing::error!(error = %e, position = u.position, "cannot add the question to the leaderboards; will try again");
+                failed.push(u);
+            }
         }
     }
+    h.unrevealed.lock().extend(failed);
 }
 
 /// Ends the quiz: final scores stored, results posted, the channel free again.
@@ -367,6 +394,11 @@ async fn finish(
 ) {
     if matches!(h.state.lock().phase(), Phase::Open { .. }) {
         reveal(app, h, outbox).await;
+    } else {
+        write_reveals(app, h, None).await;
+    }
+    if !h.unrevealed.lock().is_empty() {
+        tracing::error!("the quiz ends with questions missing from the leaderboards (the database refused them)");
     }
     let (standings, hardest, quiz, scoring) = {
         let mut s = h.state.lock();
