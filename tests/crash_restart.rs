@@ -523,3 +523,78 @@ async fn a_crash_between_a_post_and_its_commit_does_not_post_the_question_twice(
     assert!(ack.content.starts_with("Locked in"), "{}", ack.content);
     sim.assert_no_violations();
 }
+
+/// `kill -9` just after the final commit, while the results post is made but not yet answered:
+/// after the restart the results owed are posted — with the same nonce, so the channel has
+/// them once — and their message is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_lost_to_a_crash_after_the_final_commit_are_posted_once_after_the_restart() {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let setup = sim.setup_guild("Quiz Club", &["quiz"], 3);
+    let channel = setup.channels[0];
+    let dir = tempfile::tempdir().unwrap();
+    let mut bot = start_bot(&sim, dir.path());
+    connected(&sim, 1).await;
+    reply(
+        &sim,
+        setup.owner,
+        channel,
+        "quiz start",
+        &[("quiz", "two-questions".into()), ("seconds", "60".into())],
+    )
+    .await;
+    let q1 = titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+    let h = sim
+        .click(setup.members[0], q1.id, &button(&q1, 'B'))
+        .unwrap();
+    sim.wait_response(&h, WAIT).await.unwrap();
+    // The next message create is the results (a stop reveals by editing, then posts them).
+    sim.inject(FaultRule::new(
+        "POST",
+        "/channels/*/messages",
+        1,
+        Fault::SlowReply { ms: 30_000 },
+    ));
+    reply(&sim, setup.owner, channel, "quiz stop", &[]).await;
+    let results = titled(&sim, channel, setup.owner, "🏆 Results").await;
+    bot.0.kill().unwrap();
+    bot.0.wait().unwrap();
+    let (state, recorded): (String, Option<i64>) = db(dir.path())
+        .query_row("SELECT state, results_message_id FROM sessions", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((state.as_str(), recorded), ("stopped", None));
+
+    let _bot = start_bot(&sim, dir.path());
+    connected(&sim, 2).await;
+    let stored = sim
+        .wait_until(WAIT, "the results message recorded", |_| {
+            db(dir.path())
+                .query_row("SELECT results_message_id FROM sessions", [], |r| {
+                    r.get::<_, Option<i64>>(0)
+                })
+                .ok()
+                .flatten()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        stored as u64, results.id,
+        "the message already in the channel"
+    );
+    let posts = sim
+        .public_messages(channel)
+        .iter()
+        .filter(|m| {
+            m.embeds
+                .first()
+                .is_some_and(|e| e.title.starts_with("🏆 Results"))
+        })
+        .count();
+    assert_eq!(posts, 1, "the results once");
+    assert!(results.embeds[0]
+        .description
+        .contains("Stopped by the host after 1 question(s)."));
+    sim.assert_no_violations();
+}

@@ -269,6 +269,19 @@ impl Store {
             .await
     }
 
+    /// Quizzes that ended at `since` or later whose results message was never recorded (a crash
+    /// just after the final commit, or Discord refusing the post): their results are owed.
+    pub async fn results_owed(&self, since: i64) -> Result<Vec<SessionRow>, StoreError> {
+        self.read(move |conn| {
+            sessions_where(
+                conn,
+                "state <> 'running' AND results_message_id IS NULL AND finished_at >= ?1",
+                since,
+            )
+        })
+        .await
+    }
+
     pub async fn posted_questions(&self, session: i64) -> Result<Vec<PostedQuestion>, StoreError> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
