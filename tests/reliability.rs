@@ -874,3 +874,45 @@ async fn a_reveal_refused_by_a_full_disk_reaches_the_leaderboard_later() {
     assert_eq!(answered, 2);
     h.bot.shutdown().await;
 }
+
+/// Discord fails the reply to `/quiz start` (a 500 on the interaction callback): the quiz is
+/// already registered and driven, so the channel is not wedged — the questions come, `/quiz
+/// stop` finds the quiz and the results follow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_start_reply_leaves_a_driven_quiz() {
+    let h = common::start(Options::default()).await;
+    h.upload("live/two-questions.md").await;
+    fail_next(&h, "POST", "/interactions/*/*/callback", 1, 500, None);
+    h.sim
+        .command(
+            h.host,
+            h.channel,
+            "quiz start",
+            &[("quiz", "two-questions".into())],
+        )
+        .unwrap();
+    h.question(h.channel, 1).await;
+    let again = h
+        .run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    assert!(
+        again
+            .content
+            .starts_with("A live quiz is already running in this channel"),
+        "{}",
+        again.content
+    );
+    let stop = h.run(h.host, "quiz stop", &[]).await;
+    assert!(
+        stop.content.starts_with("⏹ The host stopped the quiz"),
+        "{}",
+        stop.content
+    );
+    h.titled(h.channel, "🏆 Results").await;
+    let session: String = h
+        .db()
+        .await
+        .query_row("SELECT state FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(session, "stopped");
+}
