@@ -47,6 +47,54 @@ fn bot_command(sim: &Sim, dir: &Path) -> Command {
     c
 }
 
+/// The simulator with a guild of `members` (and its owner), and the real bot connected to it
+/// on a fresh database in `dir`.
+struct Scene {
+    sim: Sim,
+    setup: discord_sim::driver::GuildSetup,
+    channel: u64,
+    dir: tempfile::TempDir,
+    bot: Bot,
+}
+
+async fn scene(members: usize) -> Scene {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let setup = sim.setup_guild("Quiz Club", &["quiz"], members);
+    let channel = setup.channels[0];
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start_bot(&sim, dir.path());
+    connected(&sim, 1).await;
+    Scene {
+        sim,
+        setup,
+        channel,
+        dir,
+        bot,
+    }
+}
+
+/// `/quiz start` of the two-question fixture in the guild's first channel, by its owner; the
+/// first question once it is posted.
+async fn start_two_questions(
+    sim: &Sim,
+    setup: &discord_sim::driver::GuildSetup,
+    seconds: &str,
+) -> Message {
+    let channel = setup.channels[0];
+    reply(
+        sim,
+        setup.owner,
+        channel,
+        "quiz start",
+        &[
+            ("quiz", "two-questions".into()),
+            ("seconds", seconds.into()),
+        ],
+    )
+    .await;
+    titled(sim, channel, setup.owner, "Question 1 of 2").await
+}
+
 /// Waits for the `n`-th identify (a fresh process connecting) and its connection.
 async fn connected(sim: &Sim, n: u64) {
     sim.wait_until(WAIT, "the bot to connect", |s| {
@@ -119,21 +167,14 @@ fn db(dir: &Path) -> rusqlite::Connection {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_question_loses_no_acknowledged_answer_and_the_quiz_goes_on() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
-    let setup = sim.setup_guild("Quiz Club", &["quiz"], 500);
-    let channel = setup.channels[0];
-    let dir = tempfile::tempdir().unwrap();
-    let mut bot = start_bot(&sim, dir.path());
-    connected(&sim, 1).await;
-    reply(
-        &sim,
-        setup.owner,
+    let Scene {
+        sim,
+        setup,
         channel,
-        "quiz start",
-        &[("quiz", "two-questions".into()), ("seconds", "60".into())],
-    )
-    .await;
-    let q1 = titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+        dir,
+        mut bot,
+    } = scene(500).await;
+    let q1 = start_two_questions(&sim, &setup, "60").await;
     let b = button(&q1, 'B');
 
     // 500 members click, one every 2 ms; half-way through, the bot is killed with SIGKILL.
@@ -256,21 +297,14 @@ async fn kill_9_mid_question_loses_no_acknowledged_answer_and_the_quiz_goes_on()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_question_that_expired_while_the_bot_was_down_is_revealed() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
-    let setup = sim.setup_guild("Quiz Club", &["quiz"], 3);
-    let channel = setup.channels[0];
-    let dir = tempfile::tempdir().unwrap();
-    let mut bot = start_bot(&sim, dir.path());
-    connected(&sim, 1).await;
-    reply(
-        &sim,
-        setup.owner,
+    let Scene {
+        sim,
+        setup,
         channel,
-        "quiz start",
-        &[("quiz", "two-questions".into()), ("seconds", "5".into())],
-    )
-    .await;
-    let q1 = titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+        dir,
+        mut bot,
+    } = scene(3).await;
+    let q1 = start_two_questions(&sim, &setup, "5").await;
     let h = sim
         .click(setup.members[0], q1.id, &button(&q1, 'B'))
         .unwrap();
@@ -300,21 +334,14 @@ async fn a_question_that_expired_while_the_bot_was_down_is_revealed() {
 /// taken is committed, the channel hears "quiz paused", exit 0 within 5 s; after the restart
 /// the quiz resumes.
 async fn a_signal_pauses_the_quiz_commits_and_exits_0_within_5_seconds(signal: &str) {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
-    let setup = sim.setup_guild("Quiz Club", &["quiz"], 20);
-    let channel = setup.channels[0];
-    let dir = tempfile::tempdir().unwrap();
-    let mut bot = start_bot(&sim, dir.path());
-    connected(&sim, 1).await;
-    reply(
-        &sim,
-        setup.owner,
+    let Scene {
+        sim,
+        setup,
         channel,
-        "quiz start",
-        &[("quiz", "two-questions".into()), ("seconds", "60".into())],
-    )
-    .await;
-    let q1 = titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+        dir,
+        mut bot,
+    } = scene(20).await;
+    let q1 = start_two_questions(&sim, &setup, "60").await;
     for member in &setup.members[..10] {
         let h = sim.click(*member, q1.id, &button(&q1, 'B')).unwrap();
         sim.wait_response(&h, WAIT).await.unwrap();
@@ -398,12 +425,13 @@ async fn sigint_pauses_the_quiz_commits_and_exits_0_within_5_seconds() {
 /// `kill -9` — a new one starts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_bot_on_the_same_database_exits_naming_the_first() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
-    let setup = sim.setup_guild("Quiz Club", &["quiz"], 3);
-    let channel = setup.channels[0];
-    let dir = tempfile::tempdir().unwrap();
-    let mut first = start_bot(&sim, dir.path());
-    connected(&sim, 1).await;
+    let Scene {
+        sim,
+        setup,
+        channel,
+        dir,
+        bot: mut first,
+    } = scene(3).await;
     reply(
         &sim,
         setup.owner,
@@ -456,12 +484,13 @@ async fn a_second_bot_on_the_same_database_exits_naming_the_first() {
 /// and its buttons work.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_between_a_post_and_its_commit_does_not_post_the_question_twice() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
-    let setup = sim.setup_guild("Quiz Club", &["quiz"], 3);
-    let channel = setup.channels[0];
-    let dir = tempfile::tempdir().unwrap();
-    let mut bot = start_bot(&sim, dir.path());
-    connected(&sim, 1).await;
+    let Scene {
+        sim,
+        setup,
+        channel,
+        dir,
+        mut bot,
+    } = scene(3).await;
     // The next message create (question 1; the intro is the interaction's reply) is made at
     // once and answered 30 s later: the bot is killed in between.
     sim.inject(FaultRule::new(
@@ -470,15 +499,7 @@ async fn a_crash_between_a_post_and_its_commit_does_not_post_the_question_twice(
         1,
         Fault::SlowReply { ms: 30_000 },
     ));
-    reply(
-        &sim,
-        setup.owner,
-        channel,
-        "quiz start",
-        &[("quiz", "two-questions".into()), ("seconds", "60".into())],
-    )
-    .await;
-    let q1 = titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+    let q1 = start_two_questions(&sim, &setup, "60").await;
     bot.0.kill().unwrap();
     bot.0.wait().unwrap();
     let recorded: Option<i64> = db(dir.path())
@@ -529,21 +550,14 @@ async fn a_crash_between_a_post_and_its_commit_does_not_post_the_question_twice(
 /// them once — and their message is recorded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn results_lost_to_a_crash_after_the_final_commit_are_posted_once_after_the_restart() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
-    let setup = sim.setup_guild("Quiz Club", &["quiz"], 3);
-    let channel = setup.channels[0];
-    let dir = tempfile::tempdir().unwrap();
-    let mut bot = start_bot(&sim, dir.path());
-    connected(&sim, 1).await;
-    reply(
-        &sim,
-        setup.owner,
+    let Scene {
+        sim,
+        setup,
         channel,
-        "quiz start",
-        &[("quiz", "two-questions".into()), ("seconds", "60".into())],
-    )
-    .await;
-    let q1 = titled(&sim, channel, setup.owner, "Question 1 of 2").await;
+        dir,
+        mut bot,
+    } = scene(3).await;
+    let q1 = start_two_questions(&sim, &setup, "60").await;
     let h = sim
         .click(setup.members[0], q1.id, &button(&q1, 'B'))
         .unwrap();

@@ -511,36 +511,56 @@ async fn hostile_player_names_are_shown_escaped_everywhere() {
 
 // ---- the database ----
 
+/// A 2 MiB tmpfs, unmounted (lazily: the bot's store threads may still hold the file) when
+/// dropped. Mounting needs root; `None` where it cannot.
+struct Tmpfs(tempfile::TempDir);
+
+impl Tmpfs {
+    fn mount() -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(Tmpfs(dir))
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+
+    /// Fills the disk to the last byte; the file to remove to make room again.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let filler = self.path().join("filler");
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+        let small = vec![0u8; 512];
+        while f.write_all(&small).is_ok() {}
+        let _ = f.sync_all();
+        filler
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
 /// A full disk at run time: an answer that cannot be committed is not acknowledged as locked
 /// in — the player is told to click again — and what was committed stays.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_refuses_the_ack_and_loses_nothing_committed() {
-    let mount = tempfile::tempdir().unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args([
-            "-t",
-            "tmpfs",
-            "-o",
-            "size=2m",
-            "tmpfs",
-            mount.path().to_str().unwrap(),
-        ])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
+    let Some(mount) = Tmpfs::mount() else {
         eprintln!("SKIPPED: cannot mount a tmpfs here (needs root); see docs/reliability.md");
         return;
-    }
-    struct Unmount(std::path::PathBuf);
-    impl Drop for Unmount {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount")
-                .arg("-l")
-                .arg(&self.0)
-                .status();
-        }
-    }
-    let _unmount = Unmount(mount.path().to_path_buf());
+    };
     let h = common::start(Options {
         db_dir: Some(mount.path().to_path_buf()),
         live: LiveConfig {
@@ -555,17 +575,7 @@ async fn a_full_disk_refuses_the_ack_and_loses_nothing_committed() {
     assert!(ack(&h, h.players[0], &q, 'B')
         .await
         .starts_with("Locked in"));
-    // Fill the disk.
-    let filler = mount.path().join("filler");
-    {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&filler).unwrap();
-        let block = vec![0u8; 64 * 1024];
-        while f.write_all(&block).is_ok() {}
-        let small = vec![0u8; 512];
-        while f.write_all(&small).is_ok() {}
-        let _ = f.sync_all();
-    }
+    let filler = mount.fill();
     let mut refused = 0;
     for p in &h.players[1..] {
         let text = ack(&h, *p, &q, 'B').await;
@@ -803,26 +813,10 @@ async fn a_deleted_database_stops_acknowledging() {
 /// stored answers (before, that question's points were lost for good).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reveal_refused_by_a_full_disk_reaches_the_leaderboard_later() {
-    let mount = tempfile::tempdir().unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
-        .arg(mount.path())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
+    let Some(mount) = Tmpfs::mount() else {
         eprintln!("SKIPPED: cannot mount a tmpfs here (needs root); see docs/reliability.md");
         return;
-    }
-    struct Unmount(std::path::PathBuf);
-    impl Drop for Unmount {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount")
-                .arg("-l")
-                .arg(&self.0)
-                .status();
-        }
-    }
-    let _unmount = Unmount(mount.path().to_path_buf());
+    };
     let h = common::start(Options {
         db_dir: Some(mount.path().to_path_buf()),
         ..Options::default()
@@ -832,16 +826,7 @@ async fn a_reveal_refused_by_a_full_disk_reaches_the_leaderboard_later() {
     let ada = h.players[0];
     h.clock.set(T0 + 1_000);
     assert!(ack(&h, ada, &q1, 'B').await.starts_with("Locked in"));
-    let filler = mount.path().join("filler");
-    {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&filler).unwrap();
-        let block = vec![0u8; 64 * 1024];
-        while f.write_all(&block).is_ok() {}
-        let small = vec![0u8; 512];
-        while f.write_all(&small).is_ok() {}
-        let _ = f.sync_all();
-    }
+    let filler = mount.fill();
     h.run(h.host, "quiz next", &[]).await;
     // The standings come after the reveal's write was tried.
     h.titled(h.channel, "Standings after question 1").await;

@@ -89,17 +89,34 @@ fn describe(status: Option<u16>, code: isize, e: &serenity::Error) -> String {
     }
 }
 
-#[async_trait]
-impl Outbox for DiscordOutbox {
-    async fn post(&self, channel: u64, view: MessageView) -> Result<u64, SendError> {
+impl DiscordOutbox {
+    /// Posts a message, with a nonce Discord enforces when there is one.
+    async fn send(
+        &self,
+        channel: u64,
+        view: MessageView,
+        nonce: Option<String>,
+    ) -> Result<u64, SendError> {
         let http = Arc::clone(&self.http);
         let message = with_retry("post a message", || {
-            let builder = convert::create_message(view.clone());
+            let mut builder = convert::create_message(view.clone());
+            if let Some(n) = &nonce {
+                builder = builder
+                    .nonce(serenity::Nonce::String(n.clone()))
+                    .enforce_nonce(true);
+            }
             let http = Arc::clone(&http);
             async move { ChannelId::new(channel).send_message(&http, builder).await }
         })
         .await?;
         Ok(message.id.get())
+    }
+}
+
+#[async_trait]
+impl Outbox for DiscordOutbox {
+    async fn post(&self, channel: u64, view: MessageView) -> Result<u64, SendError> {
+        self.send(channel, view, None).await
     }
 
     async fn post_once(
@@ -108,16 +125,7 @@ impl Outbox for DiscordOutbox {
         view: MessageView,
         nonce: String,
     ) -> Result<u64, SendError> {
-        let http = Arc::clone(&self.http);
-        let message = with_retry("post a message", || {
-            let builder = convert::create_message(view.clone())
-                .nonce(serenity::Nonce::String(nonce.clone()))
-                .enforce_nonce(true);
-            let http = Arc::clone(&http);
-            async move { ChannelId::new(channel).send_message(&http, builder).await }
-        })
-        .await?;
-        Ok(message.id.get())
+        self.send(channel, view, Some(nonce)).await
     }
 
     async fn edit(&self, channel: u64, message: u64, view: MessageView) -> Result<(), SendError> {
