@@ -901,3 +901,33 @@ async fn a_failed_start_reply_leaves_a_driven_quiz() {
         .unwrap();
     assert_eq!(session, "stopped");
 }
+
+/// Discord keeps refusing a reveal (five 429s in a row, more than one send's tries): the quiz
+/// goes on, and the reveal is tried again in the background until it lands — the question
+/// does not keep live buttons after its deadline (before, it kept them for ever).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reveal_discord_keeps_refusing_lands_later() {
+    let h = common::start(Options::default()).await;
+    let q1 = start_quiz(&h, "two-questions").await;
+    h.clock.set(T0 + 1_000);
+    assert!(ack(&h, h.players[0], &q1, 'B')
+        .await
+        .starts_with("Locked in"));
+    fail_next(&h, "PATCH", "/channels/*/messages/*", 5, 429, Some(1_000));
+    h.run(h.host, "quiz next", &[]).await;
+    h.question(h.channel, 2).await;
+    assert!(
+        h.sim
+            .message(q1.id)
+            .is_some_and(|m| m.buttons().any(|b| !b.disabled)),
+        "the quiz went on while the reveal was refused"
+    );
+    let revealed = h.revealed(h.channel, 1).await;
+    assert!(revealed.embeds[1].description.contains("**B.** 4"));
+    let refused = channel_statuses(&h, Some("PATCH"))
+        .iter()
+        .filter(|s| **s == 429)
+        .count();
+    assert_eq!(refused, 5);
+    h.sim.assert_no_violations();
+}

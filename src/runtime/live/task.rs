@@ -329,8 +329,9 @@ async fn reveal(app: &App, h: &LiveHandle, outbox: &dyn Outbox) {
         return;
     };
     if let Some(message) = h.message_at(position) {
-        if let Err(e) = outbox.edit(h.channel, message, view).await {
-            tracing::error!(error = %e, position, "cannot reveal the answer on the question");
+        if let Err(e) = outbox.edit(h.channel, message, view.clone()).await {
+            tracing::error!(error = %e, position, "cannot reveal the answer on the question; trying again in the background");
+            keep_trying_reveal(app.outbox(), h.channel, message, view);
         }
     }
     let at = app.now();
@@ -344,6 +345,26 @@ async fn reveal(app: &App, h: &LiveHandle, outbox: &dyn Outbox) {
         }),
     )
     .await;
+}
+
+/// How often, and how many times, a reveal Discord kept refusing is tried again: ten minutes.
+const REVEAL_RETRY_EVERY: Duration = Duration::from_secs(5);
+const REVEAL_RETRIES: u32 = 120;
+
+/// A reveal Discord kept refusing (a long rate limit, an outage) is tried again in the
+/// background, so that a question does not keep its live buttons for ever after its deadline
+/// while the quiz goes on.
+fn keep_trying_reveal(outbox: Arc<dyn Outbox>, channel: u64, message: u64, view: MessageView) {
+    tokio::spawn(async move {
+        for attempt in 1..=REVEAL_RETRIES {
+            tokio::time::sleep(REVEAL_RETRY_EVERY).await;
+            if outbox.edit(channel, message, view.clone()).await.is_ok() {
+                tracing::info!(message, attempt, "the reveal landed after all");
+                return;
+            }
+        }
+        tracing::error!(message, "gave up revealing the answer on the question");
+    });
 }
 
 /// Adds revealed questions to the leaderboards: `new`, and any whose write failed before (a
