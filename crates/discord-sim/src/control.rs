@@ -38,6 +38,7 @@ pub fn router(sim: Sim) -> Router {
         .route("/_sim/wait", post(wait))
         .route("/_sim/faults", post(fault))
         .route("/_sim/gateway", post(gateway))
+        .route("/_sim/latency", post(latency))
         .with_state(Arc::new(sim))
 }
 
@@ -365,6 +366,17 @@ async fn wait(State(sim): S, Json(b): Json<WaitBody>) -> Response {
 
 async fn fault(State(sim): S, Json(rule): Json<FaultRule>) -> Response {
     sim.inject(rule);
+    ok(json!({}))
+}
+
+#[derive(Deserialize)]
+struct LatencyBody {
+    /// Round-trip time in ms; 0 is loopback.
+    ms: u64,
+}
+
+async fn latency(State(sim): S, Json(b): Json<LatencyBody>) -> Response {
+    sim.set_latency(std::time::Duration::from_millis(b.ms));
     ok(json!({}))
 }
 

@@ -29,6 +29,8 @@ pub const HEARTBEAT_INTERVAL_MS: u64 = 41_250;
 
 #[derive(Clone)]
 struct Frame {
+    /// When the event happened: it reaches the bot one way of the latency later.
+    made: tokio::time::Instant,
     text: Arc<str>,
     op: u8,
     t: Option<Arc<str>>,
@@ -95,6 +97,7 @@ impl Gateway {
         session.seq += 1;
         let s = session.seq;
         let frame = Frame {
+            made: tokio::time::Instant::now(),
             text: format!(r#"{{"op":0,"s":{s},"t":"{t}","d":{data}}}"#).into(),
             op: 0,
             t: Some(t.into()),
@@ -191,6 +194,7 @@ impl Gateway {
 
 fn control_frame(op: u8, d: Value) -> Out {
     Out::Frame(Frame {
+        made: tokio::time::Instant::now(),
         text: json!({"op": op, "d": d}).to_string().into(),
         op,
         t: None,
@@ -213,6 +217,11 @@ pub async fn connection(shared: Arc<Shared>, socket: WebSocket) {
         while let Some(out) = rx.recv().await {
             match out {
                 Out::Frame(f) => {
+                    // In order, each at its own time: a burst is delayed, not spread out.
+                    let one_way = writer_shared.one_way();
+                    if !one_way.is_zero() {
+                        tokio::time::sleep_until(f.made + one_way).await;
+                    }
                     let compressed =
                         writer_compress.load(Ordering::Relaxed) && f.text.len() > COMPRESS_ABOVE;
                     let msg = if compressed {

@@ -58,6 +58,9 @@ pub struct SimConfig {
     pub rate_limits: RateLimitConfig,
     /// Port of the plain HTTP + WebSocket listener; 0 picks a free one.
     pub port: u16,
+    /// A network between the bot and this Discord: every REST call and gateway event takes
+    /// this long in each direction is half of it (see [`Sim::set_latency`]). 0: loopback.
+    pub latency_ms: u64,
 }
 
 impl Default for SimConfig {
@@ -68,6 +71,7 @@ impl Default for SimConfig {
             tls: false,
             rate_limits: RateLimitConfig::default(),
             port: 0,
+            latency_ms: 0,
         }
     }
 }
@@ -83,6 +87,8 @@ pub struct Shared {
     pub responded: AtomicU64,
     pub faults: faults::Faults,
     pub log: log::Log,
+    /// Round-trip time in ms (see [`SimConfig::latency_ms`]).
+    latency_ms: AtomicU64,
     changes: watch::Sender<u64>,
     addr: SocketAddr,
 }
@@ -99,6 +105,14 @@ impl Shared {
 
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.changes.subscribe()
+    }
+
+    /// Half the round trip: how long a request takes to reach Discord, or an answer or an
+    /// event to reach the bot.
+    pub fn one_way(&self) -> std::time::Duration {
+        std::time::Duration::from_micros(
+            self.latency_ms.load(std::sync::atomic::Ordering::Relaxed) * 500,
+        )
     }
 }
 
@@ -178,6 +192,7 @@ impl Sim {
             responded: AtomicU64::new(0),
             faults: faults::Faults::default(),
             log: log::Log::new(),
+            latency_ms: AtomicU64::new(config.latency_ms),
             changes,
             addr,
         });
@@ -244,6 +259,19 @@ impl Sim {
 
     pub fn token(&self) -> String {
         self.shared.world.lock().app.token.clone()
+    }
+
+    /// Puts a network of this round-trip time between the bot and the simulator: each REST
+    /// call waits half of it before it is handled and half before its answer leaves, and each
+    /// gateway event reaches the bot half of it after it happened. Discord's 3-second
+    /// interaction deadline counts from the click, as Discord's does, so an acknowledgement
+    /// spends a whole round trip of it on the way. Real Discord answers in tens to hundreds of
+    /// ms; 0 (the default) is loopback.
+    pub fn set_latency(&self, round_trip: std::time::Duration) {
+        self.shared.latency_ms.store(
+            round_trip.as_millis() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
     }
 
     /// Stops serving.

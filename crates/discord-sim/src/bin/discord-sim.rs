@@ -32,6 +32,10 @@ struct Args {
     /// Where to write the TLS certificate (PEM) in --tls mode
     #[arg(long, default_value = "discord-sim-cert.pem")]
     cert_out: std::path::PathBuf,
+    /// Round-trip time to simulate, in ms: each REST call and gateway event takes half of it
+    /// each way (0: loopback)
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
 }
 
 #[tokio::main]
@@ -48,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
         token: args.token.clone(),
         tls: args.tls,
         port: args.port,
+        latency_ms: args.latency_ms,
         ..SimConfig::default()
     })
     .await?;

@@ -225,10 +225,26 @@ pub async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match tokio::spawn(handle_to_the_end(shared, method, uri, headers, body)).await {
+    let one_way = shared.one_way();
+    if !one_way.is_zero() {
+        tokio::time::sleep(one_way).await;
+    }
+    let response = match tokio::spawn(handle_to_the_end(
+        Arc::clone(&shared),
+        method,
+        uri,
+        headers,
+        body,
+    ))
+    .await
+    {
         Ok(response) => response,
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    if !one_way.is_zero() {
+        tokio::time::sleep(one_way).await;
     }
+    response
 }
 
 async fn handle_to_the_end(
