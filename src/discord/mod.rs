@@ -8,6 +8,7 @@ pub mod download;
 pub mod errors;
 pub mod host;
 pub mod outbox;
+pub mod retry;
 pub mod types;
 
 use std::sync::Arc;
@@ -38,37 +39,43 @@ pub enum Endpoint {
 /// builder says otherwise (none does). serenity's own client has no timeout, so a hung call
 /// would wait for ever: ours gives up after `timeout` (a ready client keeps its own settings;
 /// `DiscordOutbox` bounds every attempt anyway).
-pub fn http(token: &Secret, endpoint: Endpoint, timeout: Duration) -> serenity::Http {
+///
+/// Behind a proxy, the same reqwest client comes back too: serenity turns a 429 into an error
+/// without its `Retry-After`, so `DiscordOutbox` posts quiz steps on this client itself and
+/// reads it (docs/discord.md, "Rate limits behind a proxy").
+pub fn http(
+    token: &Secret,
+    endpoint: Endpoint,
+    timeout: Duration,
+) -> (serenity::Http, Option<reqwest::Client>) {
     let builder =
         HttpBuilder::new(token.expose()).default_allowed_mentions(CreateAllowedMentions::new());
-    let timed = || {
-        reqwest::Client::builder()
-            .use_rustls_tls()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .build()
+    let timed = || match reqwest::Client::builder()
+        .use_rustls_tls()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(5)))
+        .build()
+    {
+        Ok(client) => Some(client),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot build an HTTP client with a timeout; using serenity's");
+            None
+        }
     };
     match endpoint {
         Endpoint::Discord => match timed() {
-            Ok(client) => builder.client(client),
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot build an HTTP client with a timeout; using serenity's");
-                builder
-            }
+            Some(client) => (builder.client(client).build(), None),
+            None => (builder.build(), None),
         },
         Endpoint::Proxy(url) => {
             let builder = builder.proxy(url).ratelimiter_disabled(true);
             match timed() {
-                Ok(client) => builder.client(client),
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot build an HTTP client with a timeout; using serenity's");
-                    builder
-                }
+                Some(client) => (builder.client(client.clone()).build(), Some(client)),
+                None => (builder.build(), None),
             }
         }
-        Endpoint::Client(client) => builder.client(client),
+        Endpoint::Client(client) => (builder.client(client).build(), None),
     }
-    .build()
 }
 
 /// The bot, ready to `start()`.
@@ -127,17 +134,18 @@ pub async fn client(
         })
         .build();
     let timeout = app.config.request_timeout;
-    let client =
-        ClientBuilder::new_with_http(http(token, endpoint, timeout), GatewayIntents::GUILDS)
-            .framework(framework)
-            .event_handler(Clicks {
-                app: Arc::clone(&app),
-            })
-            .await?;
+    let (rest, direct) = http(token, endpoint, timeout);
+    let client = ClientBuilder::new_with_http(rest, GatewayIntents::GUILDS)
+        .framework(framework)
+        .event_handler(Clicks {
+            app: Arc::clone(&app),
+        })
+        .await?;
     // The one way out for the runtime, on the client's own HTTP client (one rate limiter, one
     // connection pool). Set before the client connects: nothing posts before that.
     app.set_outbox(Arc::new(outbox::DiscordOutbox {
         http: Arc::clone(&client.http),
+        direct,
     }));
     Ok(client)
 }

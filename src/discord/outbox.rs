@@ -1,91 +1,104 @@
-//! Posting and editing channel messages for the runtime, with retries: a 429 or a 5xx is tried
-//! again after a backoff (1, 2, 4 s); other refusals are final. serenity's own rate limiter
-//! already waits out 429s when it is on; behind a proxy it is off, and this is what retries.
+//! Posting and editing channel messages for the runtime, with the retries of
+//! [`super::retry`]. With serenity's rate limiter on (Discord itself), serenity waits out 429s
+//! before we see them. Behind a proxy the limiter is off and serenity would turn a 429 into an
+//! error without its `Retry-After`; there posts and edits go out on the same reqwest client
+//! through serenity's own request builder (route, headers, token), and the answer is read here.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use ::serenity::http::{LightMethod, Request, Route};
 use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
 use serenity::{ChannelId, Http, MessageId};
 
 use super::convert;
+use super::retry::{with_retry, Refusal};
 use crate::render::view::MessageView;
 use crate::runtime::outbox::{Outbox, SendError};
 
+pub use super::retry::ATTEMPT;
+
 pub struct DiscordOutbox {
     pub http: Arc<Http>,
+    /// Behind a proxy: the client serenity uses, for the requests whose 429s we read ourselves.
+    pub direct: Option<reqwest::Client>,
 }
 
-/// The longest one attempt of a send may take, whatever the HTTP client does.
-pub const ATTEMPT: Duration = Duration::from_secs(20);
+/// The part of Discord's message object a post needs back.
+#[derive(serde::Deserialize)]
+struct Posted {
+    id: MessageId,
+}
 
-/// Tries `f` up to four times while Discord says "later" (429) or fails (5xx, network).
-pub async fn with_retry<T, F, Fut>(what: &str, mut f: F) -> Result<T, SendError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, serenity::Error>>,
-{
-    let mut delay = Duration::from_secs(1);
-    let mut attempt = 1;
-    loop {
-        // A bound on each attempt besides the HTTP client's own timeout: a call that hangs
-        // must not freeze a quiz. Posts of quiz steps carry a nonce, so trying again after a
-        // timeout whose request did arrive still makes one message.
-        let result = match tokio::time::timeout(ATTEMPT, f()).await {
-            Ok(r) => r,
-            Err(_) if attempt < 4 => {
-                tracing::info!(what, attempt, "Discord did not answer in time; retrying");
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-                attempt += 1;
-                continue;
-            }
-            Err(_) => {
-                tracing::warn!(what, attempt, "Discord did not answer in time");
-                return Err(SendError {
-                    message: "Discord did not answer in time".into(),
-                    missing_permission: false,
-                });
-            }
-        };
-        match result {
-            Ok(v) => return Ok(v),
-            Err(e) => {
-                let (status, code) = match &e {
-                    serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) => {
-                        (Some(r.status_code.as_u16()), r.error.code)
-                    }
-                    _ => (None, 0),
-                };
-                let retryable = match status {
-                    Some(429) | Some(500..=599) => true,
-                    Some(_) => false,
-                    None => matches!(e, serenity::Error::Http(serenity::HttpError::Request(_))),
-                };
-                if !retryable || attempt >= 4 {
-                    tracing::warn!(what, attempt, status, code, error = %e, "Discord refused");
-                    return Err(SendError {
-                        message: describe(status, code, &e),
-                        missing_permission: code == 50013,
-                    });
-                }
-                tracing::info!(what, attempt, status, "Discord said later; retrying");
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-                attempt += 1;
-            }
-        }
+/// One request on `client` as serenity would build it, with a refusal that keeps what
+/// Discord said: status, JSON code, and how long to wait.
+async fn direct<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    http: &Http,
+    route: Route<'_>,
+    method: LightMethod,
+    body: &impl serde::Serialize,
+) -> Result<T, Refusal> {
+    let bytes = serde_json::to_vec(body).map_err(|e| final_refusal(e.to_string()))?;
+    let request = Request::new(route, method)
+        .body(Some(bytes))
+        .build(client, http.token(), http.proxy.as_deref())
+        .map_err(Refusal::from)?;
+    let response = request.send().await.map_err(|e| Refusal {
+        status: None,
+        code: 0,
+        retry_after: None,
+        network: true,
+        detail: e.to_string(),
+    })?;
+    let status = response.status().as_u16();
+    let header_wait = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok());
+    let body = response.bytes().await.map_err(|e| Refusal {
+        status: Some(status),
+        code: 0,
+        retry_after: None,
+        network: true,
+        detail: e.to_string(),
+    })?;
+    if (200..300).contains(&status) {
+        return serde_json::from_slice(&body)
+            .map_err(|e| final_refusal(format!("Discord's answer did not read: {e}")));
     }
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let body_wait = json.get("retry_after").and_then(serde_json::Value::as_f64);
+    Err(Refusal {
+        status: Some(status),
+        code: json
+            .get("code")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0),
+        // The body's figure has milliseconds; the header is whole seconds.
+        retry_after: body_wait
+            .or(header_wait)
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| Duration::from_secs_f64(s.min(86_400.0))),
+        network: false,
+        detail: format!(
+            "HTTP {status}: {}",
+            json.get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("no message")
+        ),
+    })
 }
 
-fn describe(status: Option<u16>, code: isize, e: &serenity::Error) -> String {
-    match (status, code) {
-        (_, 50013) => "I am missing a permission in this channel: I need View Channel, Send Messages and Embed Links".into(),
-        (_, 50001) => "I cannot see this channel (Missing Access)".into(),
-        (Some(429), _) => "Discord kept rate-limiting me".into(),
-        (Some(s), _) if s >= 500 => format!("Discord kept failing (HTTP {s})"),
-        _ => e.to_string(),
+fn final_refusal(detail: String) -> Refusal {
+    Refusal {
+        status: None,
+        code: 0,
+        retry_after: None,
+        network: false,
+        detail,
     }
 }
 
@@ -97,19 +110,34 @@ impl DiscordOutbox {
         view: MessageView,
         nonce: Option<String>,
     ) -> Result<u64, SendError> {
-        let http = Arc::clone(&self.http);
-        let message = with_retry("post a message", || {
+        let builder = || {
             let mut builder = convert::create_message(view.clone());
             if let Some(n) = &nonce {
                 builder = builder
                     .nonce(serenity::Nonce::String(n.clone()))
                     .enforce_nonce(true);
             }
-            let http = Arc::clone(&http);
-            async move { ChannelId::new(channel).send_message(&http, builder).await }
+            builder
+        };
+        let channel_id = ChannelId::new(channel);
+        let id = with_retry("post a message", || {
+            let http = Arc::clone(&self.http);
+            let client = self.direct.clone();
+            let builder = builder();
+            async move {
+                match client {
+                    Some(client) => {
+                        let route = Route::ChannelMessages { channel_id };
+                        let posted: Posted =
+                            direct(&client, &http, route, LightMethod::Post, &builder).await?;
+                        Ok(posted.id)
+                    }
+                    None => Ok(channel_id.send_message(&http, builder).await?.id),
+                }
+            }
         })
         .await?;
-        Ok(message.id.get())
+        Ok(id.get())
     }
 }
 
@@ -129,18 +157,29 @@ impl Outbox for DiscordOutbox {
     }
 
     async fn edit(&self, channel: u64, message: u64, view: MessageView) -> Result<(), SendError> {
-        let http = Arc::clone(&self.http);
+        let (channel_id, message_id) = (ChannelId::new(channel), MessageId::new(message));
         with_retry("edit a message", || {
             let builder = convert::edit_message(view.clone());
-            let http = Arc::clone(&http);
+            let http = Arc::clone(&self.http);
+            let client = self.direct.clone();
             async move {
-                ChannelId::new(channel)
-                    .edit_message(&http, MessageId::new(message), builder)
-                    .await
+                match client {
+                    Some(client) => {
+                        let route = Route::ChannelMessage {
+                            channel_id,
+                            message_id,
+                        };
+                        direct::<Posted>(&client, &http, route, LightMethod::Patch, &builder)
+                            .await?;
+                    }
+                    None => {
+                        channel_id.edit_message(&http, message_id, builder).await?;
+                    }
+                }
+                Ok(())
             }
         })
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn whisper(&self, token: &str, text: &str) -> Result<(), SendError> {
@@ -154,10 +193,10 @@ impl Outbox for DiscordOutbox {
             let token = token.to_string();
             async move {
                 http.create_followup_message(&token, &followup, vec![])
-                    .await
+                    .await?;
+                Ok(())
             }
         })
-        .await?;
-        Ok(())
+        .await
     }
 }
