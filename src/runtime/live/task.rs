@@ -28,6 +28,28 @@ async fn wait(rx: &mut mpsc::UnboundedReceiver<HostCommand>, d: Duration) -> Opt
     }
 }
 
+/// Awaits a send while still hearing the host: `Stop` and `Pause` abandon it (`Err`), because
+/// a call Discord is slow to answer (up to a minute of retries) must not keep a stopped quiz
+/// going; `Next` is remembered in `next` for when the send is done. An abandoned post may
+/// still appear if Discord had it; its buttons then answer that the quiz is over.
+async fn heard<T>(
+    rx: &mut mpsc::UnboundedReceiver<HostCommand>,
+    next: &mut bool,
+    send: impl std::future::Future<Output = T>,
+) -> Result<T, HostCommand> {
+    tokio::pin!(send);
+    loop {
+        tokio::select! {
+            biased;
+            out = &mut send => return Ok(out),
+            cmd = rx.recv() => match cmd.unwrap_or(HostCommand::Stop) {
+                HostCommand::Next => *next = true,
+                other => return Err(other),
+            },
+        }
+    }
+}
+
 fn question_view(
     s: &LiveSession,
     position: usize,
@@ -87,16 +109,26 @@ pub(super) async fn drive(
         }
     }
     let mut stopped = false;
+    // `/quiz next` heard while a send was pending: acted on once it is done.
+    let mut next = false;
     loop {
         // Open the next question (or pick up the one that was open before a restart).
         let q = match on_screen.take() {
             Some(q) => q,
-            None => match open_next(&app, &h, &*outbox).await {
-                Ok(Some(q)) => q,
-                Ok(None) => break,
-                Err(why) => {
+            None => match heard(&mut rx, &mut next, open_next(&app, &h, &*outbox)).await {
+                Ok(Ok(Some(q))) => q,
+                Ok(Ok(None)) => break,
+                Ok(Err(why)) => {
                     finish(&app, &h, &*outbox, SessionState::Failed, Some(why)).await;
                     return;
+                }
+                Err(HostCommand::Pause) => return pause(&app, &h, &*outbox).await,
+                Err(_) => {
+                    // Stopped while the question was being posted: it was opened (a click on
+                    // a copy Discord did make counts), so it is revealed like any other.
+                    reveal(&app, &h, &*outbox).await;
+                    stopped = true;
+                    break;
                 }
             },
         };
@@ -106,7 +138,12 @@ pub(super) async fn drive(
             "question open"
         );
         let after = q.position + 1;
-        match until_closed(&app, &h, &*outbox, &mut rx, q).await {
+        let closed = if std::mem::take(&mut next) {
+            Closed::InTime
+        } else {
+            until_closed(&app, &h, &*outbox, &mut rx, q).await
+        };
+        match closed {
             Closed::InTime => {}
             Closed::Stop => stopped = true,
             Closed::Pause => return pause(&app, &h, &*outbox).await,
@@ -116,8 +153,20 @@ pub(super) async fn drive(
         if stopped || last {
             break;
         }
-        post_standings(&h, &*outbox, after).await;
-        match wait(&mut rx, app.config.live.pause).await {
+        match heard(&mut rx, &mut next, post_standings(&h, &*outbox, after)).await {
+            Ok(()) => {}
+            Err(HostCommand::Pause) => return pause(&app, &h, &*outbox).await,
+            Err(_) => {
+                stopped = true;
+                break;
+            }
+        }
+        let pause_for = if std::mem::take(&mut next) {
+            Duration::ZERO
+        } else {
+            app.config.live.pause
+        };
+        match wait(&mut rx, pause_for).await {
             Some(HostCommand::Stop) => {
                 stopped = true;
                 break;
@@ -244,12 +293,35 @@ async fn until_closed(
                 };
                 if let (Some(view), Some(message)) = (view, h.message_at(position)) {
                     shown = Some(count);
-                    if let Err(e) = outbox.edit(h.channel, message, view).await {
-                        tracing::warn!(error = %e, "cannot update the answered count");
+                    // Given up at the deadline or the host's word: a slow count edit must
+                    // not hold back the reveal.
+                    tokio::select! {
+                        biased;
+                        cmd = rx.recv() => {
+                            return match cmd {
+                                Some(HostCommand::Next) => Closed::InTime,
+                                Some(HostCommand::Pause) => Closed::Pause,
+                                _ => Closed::Stop,
+                            };
+                        }
+                        _ = deadline_passed(app, opened.deadline) => return Closed::InTime,
+                        r = outbox.edit(h.channel, message, view) => {
+                            if let Err(e) = r {
+                                tracing::warn!(error = %e, "cannot update the answered count");
+                            }
+                        }
                     }
                 }
             }
         }
+    }
+}
+
+/// Resolves once the app's clock is past `deadline` (checked in short naps: the clock may be
+/// moved from outside, as in tests).
+async fn deadline_passed(app: &App, deadline: i64) {
+    while app.now() < deadline {
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 
