@@ -493,3 +493,49 @@ async fn a_stop_sent_as_soon_as_the_intro_appears_stops_the_quiz() {
     }
     h.sim.assert_no_violations();
 }
+
+/// A role made just after the bot connected can reach it (GUILD_ROLE_CREATE) before a guild
+/// snapshot taken without it: the snapshot adds to what the bot knows instead of replacing it,
+/// so the role's holder may host at once (before, until the next identify, they were refused).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_guild_snapshot_does_not_forget_a_new_role() {
+    let h = common::start(Options::default()).await;
+    let member = h.players[0];
+    let stale = h.sim.guild_create_payload(h.guild).unwrap();
+    let role = h.sim.add_role(h.guild, "Quiz Host", 0);
+    h.sim.give_role(h.guild, member, role);
+    h.sim
+        .wait_until(WAIT, "the bot to hear of the role", |_| {
+            (h.bot.app.host_role(h.guild) == Some(role)).then_some(())
+        })
+        .await
+        .unwrap();
+    let seq = h.sim.dispatch("GUILD_CREATE", &stale).expect("connected");
+    // A later event is handled after the snapshot (one shard's events are in order).
+    let marker = h.sim.add_role(h.guild, "After the snapshot", 0);
+    h.sim
+        .wait_until(WAIT, "the snapshot and the marker", |_| {
+            h.bot
+                .app
+                .roles
+                .lock()
+                .get(&h.guild)
+                .is_some_and(|r| r.contains_key(&marker))
+                .then_some(())
+        })
+        .await
+        .unwrap();
+    assert!(seq > 0);
+    assert_eq!(h.bot.app.host_role(h.guild), Some(role), "still known");
+    let started = h
+        .run(
+            member,
+            "quiz start",
+            &[("quiz", "day-42-attention-mechanisms".into())],
+        )
+        .await;
+    assert_eq!(started.ephemeral_for, None, "{}", started.content);
+    h.run(member, "quiz stop", &[]).await;
+    h.titled(h.channel, "🏆 Results").await;
+    h.sim.assert_no_violations();
+}

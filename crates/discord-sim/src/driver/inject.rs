@@ -13,6 +13,13 @@ impl Sim {
         self.shared.faults.clear();
     }
 
+    /// Sends a dispatch as given, for the orders of events Discord can produce and a test must
+    /// stage (a guild snapshot older than an event the bot already had). The sequence number
+    /// is the connection's next; `None` when no bot is connected.
+    pub fn dispatch(&self, t: &str, d: &serde_json::Value) -> Option<u64> {
+        self.shared.gateway.dispatch(t, d)
+    }
+
     /// Closes the bot's gateway connection with `code`.
     pub fn gateway_close(&self, code: u16) -> bool {
         self.shared.gateway.close(code)
