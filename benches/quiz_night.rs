@@ -6,7 +6,9 @@
 //! Prints a table per run and medians; see docs/performance.md.
 //!
 //! Environment: QUIZ_NIGHT_PLAYERS (default "1000,5000,10000"), QUIZ_NIGHT_RUNS (default 5),
-//! QUIZ_NIGHT_ANSWERS (leaderboard seed size, default 1000000; 0 skips it).
+//! QUIZ_NIGHT_ANSWERS (leaderboard seed size, default 1000000; 0 skips it),
+//! QUIZ_NIGHT_LATENCY_MS (round trips to simulate between the bots and the simulator, default
+//! "0"; e.g. "0,50,100,150" — Discord answers in tens to hundreds of ms, loopback in µs).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -37,6 +39,11 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(1_000_000);
+    let latencies: Vec<u64> = std::env::var("QUIZ_NIGHT_LATENCY_MS")
+        .unwrap_or_else(|_| "0".into())
+        .split(',')
+        .filter_map(|l| l.trim().parse().ok())
+        .collect();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -46,18 +53,28 @@ fn main() {
         "quiz night: {runs} run(s) per size, release build, this machine: {} CPUs",
         num_cpus()
     );
-    for &p in &players {
-        let mut bot_runs = Vec::new();
-        let mut floor_runs = Vec::new();
-        for run in 0..runs {
-            let b = rt.block_on(burst(p, Kind::Bot));
-            println!("P={p:>6} run {} bot   {}", run + 1, b.line());
-            bot_runs.push(b);
-            let f = rt.block_on(burst(p, Kind::Floor));
-            println!("P={p:>6} run {} floor {}", run + 1, f.line());
-            floor_runs.push(f);
+    for &latency in &latencies {
+        for &p in &players {
+            let mut bot_runs = Vec::new();
+            let mut floor_runs = Vec::new();
+            for run in 0..runs {
+                let b = rt.block_on(burst(p, Kind::Bot, latency));
+                println!(
+                    "L={latency:>3} ms P={p:>6} run {} bot   {}",
+                    run + 1,
+                    b.line()
+                );
+                bot_runs.push(b);
+                let f = rt.block_on(burst(p, Kind::Floor, latency));
+                println!(
+                    "L={latency:>3} ms P={p:>6} run {} floor {}",
+                    run + 1,
+                    f.line()
+                );
+                floor_runs.push(f);
+            }
+            summary(p, latency, &bot_runs, &floor_runs);
         }
-        summary(p, &bot_runs, &floor_runs);
     }
     if answers > 0 {
         rt.block_on(leaderboard(answers));
@@ -113,15 +130,16 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-fn summary(p: usize, bot: &[Run], floor: &[Run]) {
+fn summary(p: usize, latency: u64, bot: &[Run], floor: &[Run]) {
     let m = |runs: &[Run], f: fn(&Run) -> f64| median(runs.iter().map(f).collect());
     let bot_p99 = m(bot, |r| r.p99);
     let floor_p99 = m(floor, |r| r.p99);
-    println!("\n| P | acked / sent | lost | p50 ms | p99 ms | max ms | floor p99 ms | p99 / floor | committed | CPU s per 1k | peak RSS MB | other REST | 429s | count edits | reveal ms | results ms |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("\n| L ms | P | acked / sent | late | lost | p50 ms | p99 ms | max ms | floor p99 ms | p99 / floor | committed | CPU s per 1k | peak RSS MB | other REST | 429s | count edits | reveal ms | results ms |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     println!(
-        "| {p} | {:.0} / {p} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {:.0} | {:.3} | {:.1} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |\n",
+        "| {latency} | {p} | {:.0} / {p} | {:.0} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {:.0} | {:.3} | {:.1} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |\n",
         m(bot, |r| r.acked as f64),
+        m(bot, |r| r.late as f64),
         m(bot, |r| (r.sent - r.committed) as f64),
         m(bot, |r| r.p50),
         bot_p99,
@@ -213,8 +231,13 @@ explanation = "Cross-attention enables alignment between different sequences (e.
     config
 }
 
-async fn burst(players: usize, kind: Kind) -> Run {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
+async fn burst(players: usize, kind: Kind, latency_ms: u64) -> Run {
+    let sim = Sim::start(SimConfig {
+        latency_ms,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
     let setup = sim.setup_guild("Quiz Night", &["quiz"], players);
     let channel = setup.channels[0];
     let dir = tempfile::tempdir().unwrap();

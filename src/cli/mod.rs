@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod check;
+pub mod limits;
 pub mod logging;
 pub mod run;
 pub mod show;

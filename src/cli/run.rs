@@ -35,6 +35,7 @@ pub async fn run(config_path: Option<&Path>) -> ExitCode {
         Err(e) => return fail(e),
     };
     super::logging::init(&config.log_filter);
+    super::limits::raise_open_files();
     tracing::debug!(config = ?config, "configuration");
     let Some(token) = config.token.clone() else {
         return fail(

@@ -15,8 +15,11 @@ use super::handle::Registry;
 use super::outbox::{Outbox, SendError};
 use super::signal::Signal;
 
-/// See [`App::replies`].
-pub const MAX_REPLIES_IN_FLIGHT: usize = 32;
+/// See [`App::replies`]. Acks leave at this many divided by Discord's round trip: 1,024 at
+/// 150 ms is about 6,800 a second, so a 10,000-click burst is acknowledged well inside the
+/// 3-second deadline (docs/performance.md, "Acks at Discord's latency"). 32 allowed 213 a
+/// second there, and a third of a 1,000-click burst showed "This interaction failed".
+pub const MAX_REPLIES_IN_FLIGHT: usize = 1024;
 
 pub struct App {
     pub config: Config,
@@ -26,9 +29,10 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Role names per server, from the gateway (the host role is configured by name).
     pub roles: Mutex<HashMap<u64, HashMap<u64, String>>>,
-    /// Interaction replies in flight at once. Acks finish in groups (one per commit); without a
-    /// bound, each concurrent request opens its own connection (hundreds in a 10,000-click
-    /// burst, each with its buffers). A few dozen reused connections carry the same rate.
+    /// Interaction replies in flight at once. Acks finish in groups (one per commit) and each
+    /// request in flight holds its own HTTP/1.1 connection (idle ones are reused), so the bound
+    /// caps connections and file descriptors; it is sized for real round trips, not loopback
+    /// (see [`MAX_REPLIES_IN_FLIGHT`]), and `quizbot run` raises the descriptor limit to fit.
     pub replies: tokio::sync::Semaphore,
     /// Set when the bot is shutting down: clicks are refused (not recorded) from then on.
     draining: std::sync::atomic::AtomicBool,
