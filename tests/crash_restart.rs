@@ -1,5 +1,6 @@
 //! Crash and restart with the real binary: `kill -9` in the middle of a question while 500
-//! members click, an expired question after a restart, and SIGTERM. The simulator runs here;
+//! members click, an expired question after a restart, and SIGTERM; and what only a process of
+//! its own can measure (memory through a 50 MB upload). The simulator runs here;
 //! the bot is a child process reaching it through `discord.api_proxy`.
 
 use std::path::Path;
@@ -611,4 +612,70 @@ async fn results_lost_to_a_crash_after_the_final_commit_are_posted_once_after_th
         .description
         .contains("Stopped by the host after 1 question(s)."));
     sim.assert_no_violations();
+}
+
+/// High-water resident memory of a process, in bytes (`VmHWM`).
+fn peak_rss(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// 50 MB uploads, one declaring its size and one declaring 1 KB: each refused within 5 s
+/// (checked as a bound, not a benchmark: it takes a fraction of a second), and the bot's peak
+/// memory grows by less than 20 MB over both. Before, the attachment was downloaded whole
+/// before its size was checked: 208 MB of RSS and 60 s to refuse.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_50_mb_upload_is_refused_in_seconds_and_the_bot_stays_small() {
+    let s = scene(1).await;
+    let pid = s.bot.0.id();
+    let owner = s.setup.owner;
+    // Settled first: the bot's own start-up is not the upload's.
+    reply(&s.sim, owner, s.channel, "quiz list", &[]).await;
+    let before = peak_rss(pid);
+    assert!(before > 0, "reads /proc/{pid}/status");
+    let body = vec![b'x'; 50 * 1000 * 1000];
+    for (name, declared) in [("big.md", body.len()), ("liar.md", 1_000)] {
+        let asked = Instant::now();
+        let refused = reply(
+            &s.sim,
+            owner,
+            s.channel,
+            "quiz upload",
+            &[(
+                "file",
+                discord_sim::Arg::file_declaring(name, body.clone(), declared),
+            )],
+        )
+        .await;
+        assert!(
+            asked.elapsed() < Duration::from_secs(5),
+            "{name}: refused after {:?}",
+            asked.elapsed()
+        );
+        assert!(
+            refused.content.contains("10 MiB"),
+            "{name}: {}",
+            refused.content
+        );
+    }
+    let grew = peak_rss(pid).saturating_sub(before);
+    assert!(
+        grew < 20 * 1024 * 1024,
+        "peak RSS grew by {:.1} MB",
+        grew as f64 / 1048576.0
+    );
+    eprintln!(
+        "50 MB uploads: peak RSS {:.1} MB before, grew {:.1} MB",
+        before as f64 / 1048576.0,
+        grew as f64 / 1048576.0
+    );
+    let stored: i64 = db(s.dir.path())
+        .query_row("SELECT COUNT(*) FROM guild_quizzes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 0);
 }

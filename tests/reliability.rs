@@ -902,6 +902,61 @@ async fn a_failed_start_reply_leaves_a_driven_quiz() {
     assert_eq!(session, "stopped");
 }
 
+/// The reply to `/quiz start` reaches Discord after its 3-second window (3.3 s, refused as
+/// "Unknown interaction"): the quiz still runs, driven, and the channel is not wedged — a
+/// second start is refused because one runs, `/quiz stop` stops it. Before, the session was
+/// committed as running with no task behind it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_start_reply_leaves_a_driven_quiz() {
+    let h = common::start(Options::default()).await;
+    h.upload("live/two-questions.md").await;
+    h.sim.inject(FaultRule::new(
+        "POST",
+        "/interactions/*/*/callback",
+        1,
+        Fault::Delay { ms: 3_300 },
+    ));
+    let start = h
+        .sim
+        .command(
+            h.host,
+            h.channel,
+            "quiz start",
+            &[("quiz", "two-questions".into())],
+        )
+        .unwrap();
+    h.question(h.channel, 1).await;
+    h.sim
+        .wait_until(WAIT, "the late reply", |s| {
+            s.interaction(start.id).filter(|r| r.late).map(|_| ())
+        })
+        .await
+        .expect("the reply came after the deadline");
+    let again = h
+        .run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    assert!(
+        again
+            .content
+            .starts_with("A live quiz is already running in this channel"),
+        "{}",
+        again.content
+    );
+    let stop = h.run(h.host, "quiz stop", &[]).await;
+    assert!(
+        stop.content.starts_with("⏹ The host stopped the quiz"),
+        "{}",
+        stop.content
+    );
+    h.titled(h.channel, "🏆 Results").await;
+    let state: String = h
+        .db()
+        .await
+        .query_row("SELECT state FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(state, "stopped");
+}
+
 /// Discord refuses a reveal for longer than one send waits (a 429 asking for two minutes):
 /// the quiz goes on, and the reveal is tried again in the background until it lands — the
 /// question does not keep live buttons after its deadline (before, it kept them for ever).
