@@ -1,9 +1,10 @@
 //! The game, free of Discord, tokio and SQLite: scoring, the live-quiz state machine, self-paced
-//! runs, daily schedules and the times people type.
+//! runs, daily schedules, the times people type and whether a typed answer is right.
 
 pub mod live;
 pub mod records;
 pub mod run;
 pub mod schedule;
 pub mod scoring;
+pub mod typed_answer;
 pub mod when;
