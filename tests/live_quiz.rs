@@ -332,3 +332,76 @@ async fn the_seed_quiz_scored_by_correct_answers_breaks_ties_by_time() {
     h.sim.assert_no_violations();
     let _ = (LiveConfig::default(), WAIT);
 }
+
+/// A quiz with a warm-up (0 points), a double-points question and an ordinary one, in both
+/// scoring modes: the titles say what each is worth, and the scores, the standings, the
+/// results and SQLite count a correct answer 0, 2 and 1 times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn points_per_question_weigh_every_score() {
+    for scoring in ["correct", "speed"] {
+        let h = common::start(Options::default()).await;
+        let added = h.upload("live/points.md").await;
+        assert!(added.content.starts_with("✅"), "{}", added.content);
+        let intro = h
+            .run(
+                h.host,
+                "quiz start",
+                &[("quiz", "points".into()), ("scoring", scoring.into())],
+            )
+            .await;
+        assert!(
+            intro.embeds[0]
+                .description
+                .contains("warm-up worth nothing"),
+            "{}",
+            intro.embeds[0].description
+        );
+        let (ada, bo) = (h.players[0], h.players[1]);
+        // (title, Ada's letter, Bo's letter): Ada always right, Bo wrong on the double.
+        let plan = [
+            ("Question 1 of 3 · Warm-up (no points)", 'B', 'B'),
+            ("Question 2 of 3 · ⭐ Double points", 'A', 'B'),
+            ("Question 3 of 3", 'B', 'B'),
+        ];
+        for (n, (title, a, b)) in plan.iter().enumerate() {
+            let opened = T0 + n as i64 * 100_000;
+            let q = h.question(h.channel, n + 1).await;
+            assert_eq!(q.embeds[0].title, *title);
+            // Within the first 0.5 s: full marks in speed mode.
+            h.clock.set(opened + 300);
+            for (player, letter) in [(ada, *a), (bo, *b)] {
+                let ack = h.click(player, q.id, &Harness::button_id(&q, letter)).await;
+                assert!(ack.content.starts_with("Locked in"), "{}", ack.content);
+            }
+            h.run(h.host, "quiz next", &[]).await;
+            h.clock.set(T0 + (n as i64 + 1) * 100_000);
+            let revealed = h.revealed(h.channel, n + 1).await;
+            assert_eq!(revealed.embeds[0].title, *title);
+        }
+        let results = h.titled(h.channel, "🏆 Results").await;
+        let text = lines(&results);
+        // Correct mode: Ada 0 + 2 + 1, Bo 0 + 0 + 1. Speed mode, every answer in 0.3 s with
+        // the streak bonus: Ada 0, 2 × (1000 + 100), 1000 + 200; Bo 0, 0, 1000.
+        let (ada_pts, bo_pts) = if scoring == "correct" {
+            (3, 1)
+        } else {
+            (3_400, 1_000)
+        };
+        let shown = |p: i64| quizbot::render::text::thousands(p as u64);
+        assert_eq!(
+            text[0],
+            format!("🥇 **Ada** — {} pts · 3/3 right", shown(ada_pts))
+        );
+        assert_eq!(
+            text[1],
+            format!("🥈 **Bo** — {} pts · 2/3 right", shown(bo_pts))
+        );
+        let stored = |user: u64| {
+            h.count(&format!(
+                "SELECT SUM(points) FROM answers WHERE user_id = {user}"
+            ))
+        };
+        assert_eq!((stored(ada), stored(bo)), (ada_pts, bo_pts), "{scoring}");
+        h.sim.assert_no_violations();
+    }
+}

@@ -592,3 +592,45 @@ fn seed_quiz_is_shipped_byte_for_byte() {
         Err(e) => eprintln!("../shared not here ({e}); compared nothing"),
     }
 }
+
+// ---- points ----
+
+#[test]
+fn points_per_question_in_toml() {
+    let q = valid("points.toml");
+    let points: Vec<u32> = q.questions.iter().map(|q| q.points).collect();
+    assert_eq!(points, [0, 2, 1], "0 a warm-up, 2 double, 1 unless said");
+}
+
+#[test]
+fn points_per_question_in_markdown() {
+    let q = valid("points.md");
+    let points: Vec<u32> = q.questions.iter().map(|q| q.points).collect();
+    assert_eq!(points, [0, 3, 2, 1]);
+    assert_eq!(q.questions[1].explanation, "Two pairs make four.");
+    assert_eq!(
+        q.questions[3].explanation, "Points: the two fours add up.",
+        "a sentence is not a points line"
+    );
+    assert!(
+        !q.questions[0].prompt.contains("Points"),
+        "{}",
+        q.questions[0].prompt
+    );
+}
+
+#[test]
+fn points_out_of_range_are_refused_with_the_line() {
+    let e = only_error("error-points.toml");
+    assert_eq!((e.line, e.col), (7, 10));
+    assert_eq!(
+        e.message,
+        "points = 50; use 0 (a warm-up) to 10, 1 is an ordinary question"
+    );
+    let e = only_error("error-points.md");
+    assert_eq!(e.line, 8);
+    assert_eq!(
+        e.message,
+        "question 1: **Points:** 50; use 0 (a warm-up) to 10, 1 is an ordinary question"
+    );
+}

@@ -255,7 +255,9 @@ impl LiveSession {
             at: now,
             elapsed_ms,
             correct,
-            points: scoring::points(self.settings.rules, correct, elapsed_ms, limit_ms, streak),
+            // A question worth double counts double, bonus and all; a warm-up counts nothing.
+            points: scoring::points(self.settings.rules, correct, elapsed_ms, limit_ms, streak)
+                .saturating_mul(question.points),
         };
         self.answers[open].insert(user, answer.clone());
         self.names.insert(user, name.to_string());
@@ -478,6 +480,7 @@ mod tests {
                     answer: 1,
                     explanation: String::new(),
                     seconds: None,
+                    points: 1,
                 })
                 .collect(),
             tiers: Vec::new(),

@@ -133,6 +133,7 @@ fn simple(
             answer,
             explanation,
             seconds: None,
+            points: 1,
         });
     }
     let title = top

@@ -34,6 +34,18 @@ pub struct Question {
     pub explanation: String,
     /// This question's own time limit, if the file sets one.
     pub seconds: Option<u32>,
+    /// What a correct answer is worth, as a multiple of an ordinary question's points: 1 is
+    /// ordinary, 2 double (Kahoot's "double points"), 0 a warm-up that scores nothing. Quizzes
+    /// stored before this field existed read as 1.
+    #[serde(default = "ordinary_points")]
+    pub points: u32,
+}
+
+/// The most a question may be worth, in ordinary questions' points.
+pub const MAX_POINTS: u32 = 10;
+
+fn ordinary_points() -> u32 {
+    1
 }
 
 /// A band of scores with the label shown next to a player's final score ("9/10 — Excellent").
@@ -161,6 +173,7 @@ mod tests {
             answer,
             explanation: String::new(),
             seconds: None,
+            points: 1,
         }
     }
 

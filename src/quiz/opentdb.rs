@@ -138,6 +138,7 @@ pub fn parse_results(id: &str, items: &[Value], lines: &[usize]) -> Result<Parse
             answer,
             explanation: String::new(),
             seconds: None,
+            points: 1,
         });
     }
 

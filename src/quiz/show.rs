@@ -34,6 +34,8 @@ struct ShowQuestion<'a> {
     explanation: &'a str,
     /// The question's own limit, else the quiz's; null when the file sets none.
     seconds: Option<u32>,
+    /// A multiple of an ordinary question's points: 1 ordinary, 2 double, 0 a warm-up.
+    points: u32,
     /// Why the question is not played (present only then).
     #[serde(skip_serializing_if = "Option::is_none")]
     left_out: Option<&'static str>,
@@ -60,6 +62,7 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
             answers: None,
             explanation: &q.explanation,
             seconds: q.seconds.or(quiz.question_seconds),
+            points: q.points,
             left_out: None,
         })
         .collect();
@@ -75,6 +78,7 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
             answers: multi.then_some(l.answers.as_slice()),
             explanation: &l.explanation,
             seconds: None,
+            points: 1,
             left_out: Some(match l.reason {
                 LeftOutReason::OptionCount(_) => "option count",
                 LeftOutReason::NoAnswer => "no answer",

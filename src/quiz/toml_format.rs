@@ -5,7 +5,7 @@ use toml::Spanned;
 
 use super::diagnostic::Diagnostic;
 use super::line_index::LineIndex;
-use super::model::{index_of_letter, Question, Quiz, Tier};
+use super::model::{index_of_letter, Question, Quiz, Tier, MAX_POINTS};
 use super::{Parsed, QuestionSpans, SourceMap};
 
 /// Shortest and longest time limit a question may have, in seconds.
@@ -34,6 +34,8 @@ struct RawQuestion {
     #[serde(default)]
     explanation: String,
     seconds: Option<Spanned<i64>>,
+    /// A multiple of an ordinary question's points (docs/quiz-format.md, "Points").
+    points: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -72,6 +74,24 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
         }
     };
 
+    let points = |value: &Option<Spanned<i64>>, diagnostics: &mut Vec<Diagnostic>| {
+        let Some(value) = value.as_ref() else {
+            return 1;
+        };
+        let v = *value.get_ref();
+        match u32::try_from(v) {
+            Ok(p) if p <= MAX_POINTS => p,
+            _ => {
+                let (line, col) = at(value.span());
+                diagnostics.push(Diagnostic::error(
+                    line,
+                    col,
+                    format!("points = {v}; use 0 (a warm-up) to {MAX_POINTS}, 1 is an ordinary question"),
+                ));
+                1
+            }
+        }
+    };
     let question_seconds = seconds(&raw.question_seconds, &mut diagnostics);
     let mut questions = Vec::with_capacity(raw.questions.len());
     let mut spans = Vec::with_capacity(raw.questions.len());
@@ -119,6 +139,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
             answer,
             explanation: q.explanation.trim().to_string(),
             seconds: seconds(&q.seconds, &mut diagnostics),
+            points: points(&q.points, &mut diagnostics),
         });
     }
 

@@ -11,6 +11,16 @@ use crate::quiz::Quiz;
 
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 
+/// How scores read: in correct-only mode a quiz with questions worth more or less than one
+/// (docs/quiz-format.md, "Points") counts points, not correct answers, so it reads as points.
+pub fn shown_scoring(scoring: Scoring, quiz: &Quiz) -> Scoring {
+    if quiz.questions.iter().any(|q| q.points != 1) {
+        Scoring::Speed
+    } else {
+        scoring
+    }
+}
+
 /// "2,850 pts" in speed mode, "8 correct" in correct-only mode.
 pub fn score(points: u64, scoring: Scoring) -> String {
     match scoring {
@@ -57,6 +67,11 @@ pub fn intro(
         },
         starts_at / 1000
     ));
+    if quiz.questions.iter().any(|q| q.points != 1) {
+        description.push_str(
+            "\nSome questions are worth more (⭐ in their title) or are a warm-up worth nothing.",
+        );
+    }
     MessageView::embed(EmbedView {
         title: format!("🎬 {}", truncate(&quiz.title, 240)),
         description,
@@ -117,13 +132,13 @@ pub fn results(r: &ResultsInput<'_>) -> MessageView {
         description.push_str("Nobody answered.");
     } else {
         for s in r.standings.iter().take(3) {
-            description.push_str(&standing_line(s, r.scoring));
+            description.push_str(&standing_line(s, shown_scoring(r.scoring, r.quiz)));
             description.push('\n');
         }
         if r.standings.len() > 3 {
             description.push('\n');
             for s in r.standings.iter().skip(3).take(7) {
-                description.push_str(&standing_line(s, r.scoring));
+                description.push_str(&standing_line(s, shown_scoring(r.scoring, r.quiz)));
                 description.push('\n');
             }
         }
@@ -184,7 +199,7 @@ pub fn my_results(r: &MyResultsInput<'_>) -> MessageView {
     let correct = r.answers.iter().filter(|a| a.correct).count();
     let mut head = format!(
         "**{}** · **{correct}/{asked}** correct",
-        score(r.points, r.scoring)
+        score(r.points, shown_scoring(r.scoring, r.quiz))
     );
     if let Some((rank, of)) = r.rank {
         head.push_str(&format!(" · rank **{rank}** of {of}"));
@@ -325,6 +340,7 @@ mod tests {
             answer: 1,
             explanation: "E".repeat(3000),
             seconds: None,
+            points: 1,
         };
         let quiz = crate::quiz::Quiz {
             id: "q".into(),

@@ -82,6 +82,7 @@ mod tests {
                             answer: options - 1,
                             explanation: "x".repeat(explanation),
                             seconds: None,
+                            points: 1,
                         };
                         if !surely_fits(&q) {
                             continue;

@@ -91,7 +91,13 @@ pub fn reveal(card: &Card<'_>, stats: &RevealStats) -> MessageView {
 }
 
 fn title(card: &Card<'_>) -> String {
-    format!("Question {} of {}", card.position, card.total)
+    let worth = match card.question.points {
+        1 => String::new(),
+        0 => " · Warm-up (no points)".to_string(),
+        2 => " · ⭐ Double points".to_string(),
+        n => format!(" · ⭐ ×{n} points"),
+    };
+    format!("Question {} of {}{worth}", card.position, card.total)
 }
 
 /// The prompt and every option in full; on a reveal the correct option is marked.
@@ -199,6 +205,7 @@ mod tests {
             answer: 1,
             explanation: "IP is layer 3.".into(),
             seconds: None,
+            points: 1,
         }
     }
 

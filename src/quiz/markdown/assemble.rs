@@ -108,6 +108,7 @@ impl Reader<'_> {
                 answer,
                 explanation,
                 seconds: None,
+                points: f.points,
             });
         }
 

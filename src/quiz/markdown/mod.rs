@@ -24,6 +24,7 @@ mod lines;
 mod lists;
 mod lookahead;
 mod options;
+mod points;
 mod question;
 mod tiers;
 mod walk;

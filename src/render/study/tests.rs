@@ -24,6 +24,7 @@ fn quiz(n: usize, long: bool) -> Quiz {
                 answer: 1,
                 explanation: text("because ", 500),
                 seconds: None,
+                points: 1,
             })
             .collect(),
         tiers: vec![

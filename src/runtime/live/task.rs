@@ -329,7 +329,8 @@ async fn deadline_passed(app: &App, deadline: i64) {
 async fn post_standings(h: &LiveHandle, outbox: &dyn Outbox, after: usize) {
     let view = {
         let s = h.state.lock();
-        live_view::standings(&s.standings(), after, s.len(), s.settings.rules.scoring)
+        let scoring = live_view::shown_scoring(s.settings.rules.scoring, &s.quiz);
+        live_view::standings(&s.standings(), after, s.len(), scoring)
     };
     if let Err(e) = outbox
         .post_once(

@@ -153,6 +153,7 @@ fn quiz(questions: usize) -> Arc<Quiz> {
                 answer: 0,
                 explanation: String::new(),
                 seconds: None,
+                points: 1,
             })
             .collect(),
         tiers: Vec::new(),

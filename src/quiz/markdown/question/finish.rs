@@ -5,7 +5,7 @@
 use super::super::answer::Resolved;
 use super::{join_block, Draft, DraftOption};
 use crate::quiz::diagnostic::Diagnostic;
-use crate::quiz::model::letter;
+use crate::quiz::model::{letter, MAX_POINTS};
 
 impl Draft {
     /// Ends the question: trailing candidates become options, the answer is resolved.
@@ -89,6 +89,20 @@ impl Draft {
                 }
             }
         }
+        let points = match self.points {
+            None => 1,
+            Some((_, _, n)) if n <= u64::from(MAX_POINTS) => n as u32,
+            Some((line, col, n)) => {
+                diagnostics.push(Diagnostic::error(
+                    line,
+                    col,
+                    format!(
+                        "{name}: **Points:** {n}; use 0 (a warm-up) to {MAX_POINTS}, 1 is an ordinary question"
+                    ),
+                ));
+                1
+            }
+        };
         let highlighted = if answer.is_none() && self.answer.is_none() {
             highlighted_options(&texts)
         } else {
@@ -117,6 +131,7 @@ impl Draft {
             highlighted,
             explanation: join_block(&self.explanation),
             explanation_line: self.explanation_line,
+            points,
             diagnostics,
         }
     }
@@ -183,6 +198,8 @@ pub struct Finished {
     pub highlighted: Vec<usize>,
     pub explanation: String,
     pub explanation_line: Option<usize>,
+    /// What a correct answer is worth (1 unless the question says).
+    pub points: u32,
     pub diagnostics: Vec<Diagnostic>,
 }
 

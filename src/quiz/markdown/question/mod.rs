@@ -16,6 +16,7 @@ use super::answer::{answer_line, explanation_label, parse_value, prose_answer, A
 use super::html::Fold;
 use super::lines::{indent_col, is_blank, normalize, unquote};
 use super::options::option_line;
+use super::points::points_line;
 use crate::quiz::diagnostic::Diagnostic;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,8 @@ pub struct Draft {
     candidates_closed: bool,
     pub options: Vec<DraftOption>,
     pub answer: Option<AnswerSource>,
+    /// `**Points:** 2`: where it was and the number.
+    pub points: Option<(usize, usize, u64)>,
     /// `**Answer:**` with nothing after it: the next line says it.
     pending_answer: Option<(usize, usize)>,
     explanation: Vec<String>,
@@ -106,6 +109,7 @@ impl Draft {
             candidates_closed: false,
             options: Vec::new(),
             answer: None,
+            points: None,
             pending_answer: None,
             explanation: Vec::new(),
             explanation_line: None,
@@ -179,6 +183,12 @@ impl Draft {
                     }
                     None => self.no_value(at, col),
                 }
+            }
+        }
+        if !matches!(self.phase, Phase::Details(_)) {
+            if let Some((col, n)) = points_line(line) {
+                self.points = Some((line_no, col, n));
+                return;
             }
         }
         match self.phase {
