@@ -57,7 +57,7 @@ impl Library {
             let checked = quiz::check_file(&path, &crate::render::preflight::DiscordFit);
             match checked.quiz {
                 Some(q) => {
-                    bundled.insert(q.id.clone(), Arc::new(q).for_a_game());
+                    bundled.insert(q.id.clone(), Arc::new(q));
                 }
                 None => tracing::warn!(
                     file = %path.display(),
@@ -99,8 +99,8 @@ impl Library {
         }
     }
 
-    /// A quiz by id for a server, as a game plays it (at most its first
-    /// [`crate::quiz::model::MAX_PLAYED`] questions): its own upload first, then the bundled one.
+    /// A quiz by id for a server, whole (a game takes its questions with
+    /// [`Quiz::drawn`]): its own upload first, then the bundled one.
     pub async fn get(&self, guild: u64, id: &str) -> Result<Option<Arc<Quiz>>, StoreError> {
         if let Some(q) = self.uploads.lock().get(&(guild, id.to_string())) {
             return Ok(Some(Arc::clone(q)));
@@ -109,7 +109,7 @@ impl Library {
         {
             let format = Format::from_path(Path::new(&filename)).unwrap_or(Format::Markdown);
             if let Some(q) = self.check(id, format, bytes).await.0.quiz {
-                let q = Arc::new(q).for_a_game();
+                let q = Arc::new(q);
                 self.uploads
                     .lock()
                     .insert((guild, id.to_string()), Arc::clone(&q));
@@ -205,7 +205,7 @@ impl Library {
                 now,
             )
             .await?;
-        self.uploads.lock().insert((guild, id), q.for_a_game());
+        self.uploads.lock().insert((guild, id), Arc::clone(&q));
         Ok(Uploaded {
             quiz: q,
             replaced,

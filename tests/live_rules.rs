@@ -539,3 +539,99 @@ async fn a_stale_guild_snapshot_does_not_forget_a_new_role() {
     h.titled(h.channel, "🏆 Results").await;
     h.sim.assert_no_violations();
 }
+
+/// A TOML bank of `n` questions: "Bank question i: pick B?", option B right.
+fn bank(n: usize) -> Vec<u8> {
+    let mut toml = String::from("title = \"The Bank\"\n");
+    for i in 0..n {
+        toml.push_str(&format!(
+            "\n[[questions]]\nprompt = \"Bank question {i}: pick B?\"\noptions = [\"no\", \"yes\"]\nanswer = \"b\"\n"
+        ));
+    }
+    toml.into_bytes()
+}
+
+/// The bank index in a question message's prompt.
+fn bank_index(m: &discord_sim::Message) -> usize {
+    let d = &m.embeds[0].description;
+    let rest = d.strip_prefix("Bank question ").expect("a bank question");
+    rest[..rest.find(':').unwrap()].parse().unwrap()
+}
+
+/// `/quiz start count:5` on a bank of 300: five questions drawn from the whole bank (past the
+/// first 200 a game without a count plays), none twice, kept with the game — after a restart in
+/// the middle, the same ones go on. `/quiz list` counts the whole bank.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_plays_the_count_drawn_and_a_restart_keeps_the_draw() {
+    let h = common::start(Options::default()).await;
+    let added = h.upload_bytes("bank.toml", bank(300)).await;
+    assert!(added.content.starts_with("✅"), "{}", added.content);
+    let list = h.run(h.host, "quiz list", &[]).await;
+    assert!(
+        list.embeds[0].description.contains("300 questions"),
+        "{}",
+        list.embeds[0].description
+    );
+    let intro = h
+        .run(
+            h.host,
+            "quiz start",
+            &[("quiz", "bank".into()), ("count", "5".into())],
+        )
+        .await;
+    assert!(
+        intro.embeds[0].description.contains("**5** questions"),
+        "{}",
+        intro.embeds[0].description
+    );
+    let stored: String = h
+        .db()
+        .await
+        .query_row("SELECT quiz_json FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    let drawn: Vec<usize> = serde_json::from_str::<serde_json::Value>(&stored).unwrap()
+        ["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let p = q["prompt"].as_str().unwrap();
+            p["Bank question ".len()..p.find(':').unwrap()]
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(drawn.len(), 5);
+    assert!(drawn.windows(2).all(|w| w[0] < w[1]), "{drawn:?}");
+    let mut h = h;
+    let mut played = Vec::new();
+    for n in 1..=5 {
+        let q = h.question(h.channel, n).await;
+        assert_eq!(q.embeds[0].title, format!("Question {n} of 5"));
+        played.push(bank_index(&q));
+        if n == 2 {
+            h = h.restart().await;
+        }
+        h.run(h.host, "quiz next", &[]).await;
+        h.revealed(h.channel, n).await;
+    }
+    assert_eq!(played, drawn, "the draw, in order, across the restart");
+    h.titled(h.channel, "🏆 Results").await;
+    // Another game draws again (a different clock, a different draw).
+    h.clock.set(T0 + 3_600_000);
+    h.run(
+        h.host,
+        "quiz start",
+        &[("quiz", "bank".into()), ("count", "5".into())],
+    )
+    .await;
+    let again: String = h
+        .db()
+        .await
+        .query_row("SELECT quiz_json FROM sessions WHERE id = 2", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_ne!(again, stored, "a second game draws afresh");
+    h.sim.assert_no_violations();
+}

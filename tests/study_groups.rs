@@ -711,3 +711,60 @@ async fn forged_run_buttons_are_refused_and_nothing_is_stored() {
     assert_eq!(h.count("SELECT answered FROM runs"), 0);
     h.sim.assert_no_violations();
 }
+
+/// `/quiz assign count:3` and `/quiz practice count:4` on a bank of 60: the assignment is
+/// drawn once — every member gets the same three questions — and a practice run draws its
+/// own four.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_assigned_and_practised_with_a_count() {
+    let h = common::start(Options::default()).await;
+    let mut toml = String::from("title = \"Small Bank\"\n");
+    for i in 0..60 {
+        toml.push_str(&format!(
+            "\n[[questions]]\nprompt = \"Item {i}?\"\noptions = [\"no\", \"yes\"]\nanswer = \"b\"\n"
+        ));
+    }
+    let added = h.upload_bytes("small-bank.toml", toml.into_bytes()).await;
+    assert!(added.content.starts_with("✅"), "{}", added.content);
+    h.run(
+        h.host,
+        "quiz assign",
+        &[("quiz", "small-bank".into()), ("count", "3".into())],
+    )
+    .await;
+    let post = h.titled(h.channel, "📝 Small Bank").await;
+    assert!(
+        post.embeds[0].description.contains("**3** questions"),
+        "{}",
+        post.embeds[0].description
+    );
+    let (ann, bo) = (h.players[0], h.players[1]);
+    let walk = |user: u64| {
+        let h = &h;
+        let post = &post;
+        async move {
+            let mut m = press(h, user, post, "Start").await;
+            let mut prompts = Vec::new();
+            for n in 1..=3 {
+                assert_eq!(m.embeds[0].title, format!("Question {n} of 3"));
+                prompts.push(m.embeds[0].description.lines().next().unwrap().to_string());
+                m = answer_and_next(h, user, &m, 'B').await;
+            }
+            prompts
+        }
+    };
+    let anns = walk(ann).await;
+    let bos = walk(bo).await;
+    assert_eq!(anns, bos, "one draw for everyone");
+    assert!(anns.iter().all(|p| p.starts_with("Item ")), "{anns:?}");
+    let practice = h
+        .run(
+            ann,
+            "quiz practice",
+            &[("quiz", "small-bank".into()), ("count", "4".into())],
+        )
+        .await;
+    assert_eq!(practice.ephemeral_for, Some(ann));
+    assert_eq!(practice.embeds[0].title, "Question 1 of 4");
+    h.sim.assert_no_violations();
+}

@@ -89,6 +89,55 @@ impl Quiz {
         std::sync::Arc::new(quiz)
     }
 
+    /// The quiz as a game plays it: `count` questions drawn at random from the whole bank
+    /// (in the file's order, numbered afresh), or without a count its first [`MAX_PLAYED`].
+    /// The same `seed` always draws the same questions; a game keeps what it drew (in
+    /// SQLite), so a restart plays the same ones whatever the seed.
+    pub fn drawn(
+        self: &std::sync::Arc<Quiz>,
+        count: Option<usize>,
+        seed: u64,
+    ) -> std::sync::Arc<Quiz> {
+        let Some(count) = count else {
+            return self.for_a_game();
+        };
+        let count = count.clamp(1, MAX_PLAYED);
+        if count >= self.questions.len() {
+            return self.for_a_game();
+        }
+        // A partial Fisher–Yates over the indexes (xorshift: mixing quiz questions needs no
+        // more), then the chosen ones back in file order.
+        let mut picks: Vec<usize> = (0..self.questions.len()).collect();
+        // splitmix64 first: neighbouring seeds (a clock, an id) start far apart, and none is 0.
+        let mut x = {
+            let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) | 1
+        };
+        for i in 0..count {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let j = i + (x % (picks.len() - i) as u64) as usize;
+            picks.swap(i, j);
+        }
+        picks.truncate(count);
+        picks.sort_unstable();
+        let questions = picks
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| Question {
+                number: n + 1,
+                ..self.questions[i].clone()
+            })
+            .collect();
+        std::sync::Arc::new(Quiz {
+            questions,
+            ..Quiz::clone_header(self)
+        })
+    }
+
     /// Everything but the questions.
     fn clone_header(&self) -> Quiz {
         Quiz {
@@ -151,8 +200,8 @@ pub const MAX_OPTIONS: usize = 10;
 /// Most questions one game plays (a live quiz, an assignment, a practice run): a file may hold
 /// any number, but a game of five thousand questions would never end, and every game keeps a
 /// copy of what it plays (in SQLite, and read again on each private answer and each "My
-/// results"). Until question banks draw a chosen number of questions, a game plays the first
-/// ones.
+/// results"). A game asked for a number of questions draws them from the whole file (see
+/// [`Quiz::drawn`]); without one it plays the first ones.
 pub const MAX_PLAYED: usize = 200;
 
 /// Quiz files larger than this are refused before parsing. Large enough for whole question
@@ -200,6 +249,59 @@ mod tests {
         assert!(
             std::sync::Arc::ptr_eq(&small.for_a_game(), &small),
             "no copy when it fits"
+        );
+    }
+
+    #[test]
+    fn a_bank_draws_the_count_asked_for_the_same_for_one_seed() {
+        let bank = std::sync::Arc::new(Quiz {
+            id: "bank".into(),
+            title: "Bank".into(),
+            description: String::new(),
+            question_seconds: None,
+            questions: (0..500)
+                .map(|i| q(&format!("Q{i}"), &["a", "b"], 0))
+                .collect(),
+            tiers: Vec::new(),
+        });
+        let a = bank.drawn(Some(10), 42);
+        assert_eq!(a.questions.len(), 10);
+        let prompts = |quiz: &Quiz| -> Vec<String> {
+            quiz.questions.iter().map(|q| q.prompt.clone()).collect()
+        };
+        assert_eq!(
+            prompts(&a),
+            prompts(&bank.drawn(Some(10), 42)),
+            "one seed, one draw"
+        );
+        assert_ne!(prompts(&a), prompts(&bank.drawn(Some(10), 43)));
+        let mut unique = prompts(&a);
+        unique.dedup();
+        assert_eq!(unique.len(), 10, "no question twice");
+        let numbers: Vec<usize> = a.questions.iter().map(|q| q.number).collect();
+        assert_eq!(numbers, (1..=10).collect::<Vec<_>>(), "numbered afresh");
+        let index = |p: &String| p[1..].parse::<usize>().unwrap();
+        let at: Vec<usize> = prompts(&a).iter().map(index).collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "file order: {at:?}");
+        assert!(
+            at.iter().any(|&i| i >= MAX_PLAYED),
+            "drawn from the whole bank: {at:?}"
+        );
+        // Past the bank's size, or no count: the first ones, as before.
+        assert_eq!(bank.drawn(None, 1).questions.len(), MAX_PLAYED);
+        assert_eq!(bank.drawn(Some(1_000), 1).questions.len(), MAX_PLAYED);
+        assert_eq!(bank.drawn(Some(0), 1).questions.len(), 1);
+        // Every question of a bank gets drawn sooner or later.
+        let mut seen = std::collections::HashSet::new();
+        for seed in 0..400 {
+            for q in &bank.drawn(Some(10), seed).questions {
+                seen.insert(q.prompt.clone());
+            }
+        }
+        assert!(
+            seen.len() > 450,
+            "{} of 500 drawn over 400 games",
+            seen.len()
         );
     }
 

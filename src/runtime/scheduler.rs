@@ -177,6 +177,8 @@ async fn fire_if_due(
     } else {
         app.library.get(s.guild_id, &s.target).await?
     };
+    // A schedule plays a bank as a game without a count does: its first questions.
+    let quiz = quiz.map(|q| q.for_a_game());
     let Some(quiz) = quiz else {
         let claim = app
             .store

@@ -55,6 +55,10 @@ pub async fn start(
     #[description = "speed: faster correct answers score more; correct: one point each"]
     scoring: Option<ScoringChoice>,
     #[description = "Play the questions in a random order"] shuffle: Option<bool>,
+    #[description = "Play this many questions drawn at random from the quiz (a question bank)"]
+    #[min = 1]
+    #[max = 200]
+    count: Option<u32>,
 ) -> Result<(), Error> {
     let app = ctx.data();
     let (guild, channel, user) = ids(ctx);
@@ -87,7 +91,8 @@ pub async fn start(
         guild,
         channel,
         host: user,
-        quiz: q,
+        // Drawn once for this game, and kept with it: a restart plays the same questions.
+        quiz: q.drawn(count.map(|c| c as usize), now as u64 ^ channel),
         seconds,
         scoring: scoring.map(|s| match s {
             ScoringChoice::Speed => Scoring::Speed,

@@ -26,6 +26,10 @@ pub async fn assign(
     quiz: String,
     #[description = "When it closes: 24h, 2d, 90m, 18:00 or 2026-12-05 18:00 (default 24h)"]
     due: Option<String>,
+    #[description = "Ask this many questions drawn at random from the quiz (the same for everyone)"]
+    #[min = 1]
+    #[max = 200]
+    count: Option<u32>,
 ) -> Result<(), Error> {
     let app = ctx.data();
     let (guild, user) = guild_and_user(ctx);
@@ -40,6 +44,8 @@ pub async fn assign(
         return Ok(());
     };
     ctx.defer_ephemeral().await?;
+    // One draw for the assignment, kept with it: every member gets the same questions.
+    let q = q.drawn(count.map(|c| c as usize), app.now() as u64 ^ channel);
     let assignment = study::Assignment {
         guild,
         channel,
@@ -71,12 +77,17 @@ pub async fn practice(
     #[description = "The quiz to practise"]
     #[autocomplete = "autocomplete_quiz"]
     quiz: String,
+    #[description = "Practise this many questions drawn at random from the quiz"]
+    #[min = 1]
+    #[max = 200]
+    count: Option<u32>,
 ) -> Result<(), Error> {
     let app = ctx.data();
     let (guild, user) = guild_and_user(ctx);
     let Some(q) = find_quiz(ctx, &quiz).await? else {
         return Ok(());
     };
+    let q = q.drawn(count.map(|c| c as usize), app.now() as u64 ^ user);
     let first = study::practice(app, guild, user, q).await?;
     ctx.send(convert::reply(first, true)).await?;
     Ok(())
