@@ -113,7 +113,7 @@ pub struct Hardest {
 /// anything stronger to mix up quiz questions).
 pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
-    let mut x = seed | 1;
+    let mut x = crate::quiz::model::mixed_seed(seed);
     for i in (1..n).rev() {
         x ^= x << 13;
         x ^= x >> 7;

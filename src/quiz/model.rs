@@ -41,6 +41,15 @@ pub struct Question {
     pub points: u32,
 }
 
+/// A seed for xorshift from any number: splitmix64, so that neighbouring seeds (a clock, an
+/// id) start far apart; never 0 (xorshift's one fixed point).
+pub fn mixed_seed(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)) | 1
+}
+
 /// The most a question may be worth, in ordinary questions' points.
 pub const MAX_POINTS: u32 = 10;
 
@@ -108,13 +117,7 @@ impl Quiz {
         // A partial Fisher–Yates over the indexes (xorshift: mixing quiz questions needs no
         // more), then the chosen ones back in file order.
         let mut picks: Vec<usize> = (0..self.questions.len()).collect();
-        // splitmix64 first: neighbouring seeds (a clock, an id) start far apart, and none is 0.
-        let mut x = {
-            let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            (z ^ (z >> 31)) | 1
-        };
+        let mut x = mixed_seed(seed);
         for i in 0..count {
             x ^= x << 13;
             x ^= x >> 7;
