@@ -94,6 +94,7 @@ fn show_json_of_the_seed_matches_the_schema_and_the_file() {
         keys(&questions[0]),
         [
             "answer",
+            "difficulty",
             "explanation",
             "kind",
             "line",
@@ -101,7 +102,8 @@ fn show_json_of_the_seed_matches_the_schema_and_the_file() {
             "options",
             "points",
             "prompt",
-            "seconds"
+            "seconds",
+            "tags"
         ]
     );
     let answers: Vec<u64> = questions
@@ -114,6 +116,8 @@ fn show_json_of_the_seed_matches_the_schema_and_the_file() {
     assert_eq!(questions[0]["line"], 8);
     assert_eq!(questions[0]["seconds"], serde_json::Value::Null);
     assert_eq!(questions[0]["points"], 1);
+    assert_eq!(questions[0]["tags"], serde_json::json!([]));
+    assert_eq!(questions[0]["difficulty"], serde_json::Value::Null);
     assert_eq!(questions[0]["options"].as_array().unwrap().len(), 4);
     // Every explanation in full: compare with the file's own text.
     let source = std::fs::read_to_string("quizzes/day-42-attention-mechanisms.md").unwrap();
@@ -264,7 +268,8 @@ fn show_lists_questions_left_out_in_their_place() {
 
 /// The quizzes the reader accepted before it was rebuilt on CommonMark read exactly as they
 /// did: `tests/golden/` holds what `show --json` printed for the seed and every fixture (the
-/// old reader's output, with the `kind` and `points` fields `show` gives every question since; in
+/// old reader's output, with the `kind`, `points`, `tags` and `difficulty` fields `show` gives
+/// every question since; in
 /// `mentions.md` the mentions now carry the zero-width space that keeps them text, see
 /// `quiz::inert`).
 #[test]

@@ -635,3 +635,105 @@ async fn a_bank_plays_the_count_drawn_and_a_restart_keeps_the_draw() {
     assert_ne!(again, stored, "a second game draws afresh");
     h.sim.assert_no_violations();
 }
+
+/// `/quiz start tag:` with autocomplete: the tags offered are the chosen quiz's; a game on one
+/// tag (and a difficulty) plays only those questions; a tag no question has is refused with the
+/// quiz's tags.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_game_narrowed_to_a_tag_and_a_difficulty() {
+    let h = common::start(Options::default()).await;
+    let mut toml = String::from("title = \"Mixed Bag\"\n");
+    for (i, (tag, difficulty)) in [
+        ("geography", "easy"),
+        ("history", "easy"),
+        ("geography", "hard"),
+        ("geography", "easy"),
+        ("science", "medium"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        toml.push_str(&format!(
+            "\n[[questions]]\nprompt = \"Item {i} ({tag}, {difficulty})?\"\noptions = [\"no\", \"yes\"]\nanswer = \"b\"\ntags = [\"{tag}\"]\ndifficulty = \"{difficulty}\"\n"
+        ));
+    }
+    let added = h.upload_bytes("mixed.toml", toml.into_bytes()).await;
+    assert!(added.content.starts_with("✅"), "{}", added.content);
+
+    let ac = h
+        .sim
+        .autocomplete(
+            h.host,
+            h.channel,
+            "quiz start",
+            ("tag", "o"),
+            &[("quiz", "mixed".into())],
+        )
+        .unwrap();
+    let choices = h
+        .sim
+        .wait_response(&ac, WAIT)
+        .await
+        .unwrap()
+        .choices
+        .unwrap();
+    let offered: Vec<&str> = choices
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        offered,
+        ["geography", "history"],
+        "the quiz's tags with an o"
+    );
+
+    let refused = h
+        .run(
+            h.host,
+            "quiz start",
+            &[("quiz", "mixed".into()), ("tag", "sport".into())],
+        )
+        .await;
+    assert_eq!(refused.ephemeral_for, Some(h.host));
+    assert_eq!(
+        refused.content,
+        "No question of **Mixed Bag** has the tag **sport** (its tags: `geography`, `history`, `science`)."
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM sessions"),
+        0,
+        "nothing started"
+    );
+
+    let intro = h
+        .run(
+            h.host,
+            "quiz start",
+            &[
+                ("quiz", "mixed".into()),
+                ("tag", "Geography".into()),
+                ("difficulty", "easy".into()),
+            ],
+        )
+        .await;
+    assert!(
+        intro.embeds[0].description.contains("**2** questions"),
+        "{}",
+        intro.embeds[0].description
+    );
+    for n in 1..=2 {
+        let q = h.question(h.channel, n).await;
+        assert_eq!(q.embeds[0].title, format!("Question {n} of 2"));
+        assert!(
+            q.embeds[0].description.contains("(geography, easy)"),
+            "{}",
+            q.embeds[0].description
+        );
+        h.run(h.host, "quiz next", &[]).await;
+        h.revealed(h.channel, n).await;
+    }
+    h.titled(h.channel, "🏆 Results").await;
+    h.sim.assert_no_violations();
+}

@@ -634,3 +634,70 @@ fn points_out_of_range_are_refused_with_the_line() {
         "question 1: **Points:** 50; use 0 (a warm-up) to 10, 1 is an ordinary question"
     );
 }
+
+// ---- tags and difficulty ----
+
+#[test]
+fn tags_and_difficulty_in_toml_and_markdown() {
+    for (name, tags, difficulty) in [
+        (
+            "tags.toml",
+            vec![vec!["geography", "europe"], vec!["history"], vec![]],
+            vec![Some("easy"), Some("medium"), None],
+        ),
+        (
+            "tags.md",
+            vec![
+                vec!["geography", "europe"],
+                vec!["geography", "africa"],
+                vec![],
+            ],
+            vec![Some("easy"), Some("hard"), None],
+        ),
+    ] {
+        let q = valid(name);
+        let got: Vec<Vec<&str>> = q
+            .questions
+            .iter()
+            .map(|q| q.tags.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(got, tags, "{name}: lower case, once each");
+        let got: Vec<Option<&str>> = q
+            .questions
+            .iter()
+            .map(|q| q.difficulty.as_deref())
+            .collect();
+        assert_eq!(got, difficulty, "{name}");
+    }
+    let q = valid("tags.md");
+    assert_eq!(
+        q.questions[0].prompt, "Capital of Spain?",
+        "detail lines are not the prompt"
+    );
+    assert_eq!(q.questions[1].explanation, "", "nor the explanation");
+}
+
+#[test]
+fn open_trivia_db_category_and_difficulty_become_tag_and_difficulty() {
+    let q = valid("opentdb.json");
+    assert_eq!(q.questions[0].tags, ["science: computers"]);
+    let d: Vec<Option<&str>> = q
+        .questions
+        .iter()
+        .map(|q| q.difficulty.as_deref())
+        .collect();
+    assert_eq!(d, [Some("easy"), Some("medium"), Some("hard")]);
+}
+
+#[test]
+fn a_quiz_narrowed_by_tag_and_difficulty() {
+    let q = std::sync::Arc::new(valid("tags.md"));
+    let geo = q.narrowed(Some("Geography"), None).unwrap();
+    assert_eq!(geo.questions.len(), 2);
+    assert_eq!(geo.questions[1].number, 2, "numbered afresh");
+    let hard = q.narrowed(Some("geography"), Some("hard")).unwrap();
+    assert_eq!(hard.questions.len(), 1);
+    assert_eq!(hard.questions[0].prompt, "Longest river in Africa?");
+    assert!(q.narrowed(Some("history"), None).is_none());
+    assert_eq!(q.tags(), ["africa", "europe", "geography"]);
+}

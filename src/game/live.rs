@@ -481,6 +481,8 @@ mod tests {
                     explanation: String::new(),
                     seconds: None,
                     points: 1,
+                    tags: Vec::new(),
+                    difficulty: None,
                 })
                 .collect(),
             tiers: Vec::new(),

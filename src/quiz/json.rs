@@ -134,6 +134,8 @@ fn simple(
             explanation,
             seconds: None,
             points: 1,
+            tags: Vec::new(),
+            difficulty: None,
         });
     }
     let title = top

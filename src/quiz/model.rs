@@ -39,6 +39,28 @@ pub struct Question {
     /// stored before this field existed read as 1.
     #[serde(default = "ordinary_points")]
     pub points: u32,
+    /// Topics a game can be narrowed to (`/quiz start tag:`), lower case, as written: Open
+    /// Trivia DB's category, TOML `tags`, Markdown `**Tags:**`.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// `easy`, `medium`, `hard` or the author's own word, lower case; `None` when unsaid.
+    #[serde(default)]
+    pub difficulty: Option<String>,
+}
+
+/// Most tags one question keeps, and the longest tag or difficulty (longer ones are refused).
+pub const MAX_TAGS: usize = 10;
+pub const MAX_TAG_CHARS: usize = 50;
+
+/// A tag or difficulty as it is kept and matched: trimmed, lower case, spaces collapsed; `None`
+/// when empty or too long.
+pub fn label_word(text: &str) -> Option<String> {
+    let word = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    (!word.is_empty() && word.chars().count() <= MAX_TAG_CHARS).then_some(word)
 }
 
 /// A seed for xorshift from any number: splitmix64, so that neighbouring seeds (a clock, an
@@ -141,6 +163,49 @@ impl Quiz {
         })
     }
 
+    /// Only the questions with `tag` among their tags and of `difficulty` (each matched as
+    /// [`label_word`] writes it, when given), numbered afresh; `None` when no question is left.
+    pub fn narrowed(
+        self: &std::sync::Arc<Quiz>,
+        tag: Option<&str>,
+        difficulty: Option<&str>,
+    ) -> Option<std::sync::Arc<Quiz>> {
+        let tag = tag.and_then(label_word);
+        let difficulty = difficulty.and_then(label_word);
+        if tag.is_none() && difficulty.is_none() {
+            return Some(std::sync::Arc::clone(self));
+        }
+        let questions: Vec<Question> = self
+            .questions
+            .iter()
+            .filter(|q| tag.as_ref().is_none_or(|t| q.tags.contains(t)))
+            .filter(|q| difficulty.is_none() || q.difficulty == difficulty)
+            .enumerate()
+            .map(|(n, q)| Question {
+                number: n + 1,
+                ..q.clone()
+            })
+            .collect();
+        (!questions.is_empty()).then(|| {
+            std::sync::Arc::new(Quiz {
+                questions,
+                ..Quiz::clone_header(self)
+            })
+        })
+    }
+
+    /// Every tag of the quiz's questions, sorted, once each.
+    pub fn tags(&self) -> Vec<&str> {
+        let mut tags: Vec<&str> = self
+            .questions
+            .iter()
+            .flat_map(|q| q.tags.iter().map(String::as_str))
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    }
+
     /// Everything but the questions.
     fn clone_header(&self) -> Quiz {
         Quiz {
@@ -226,6 +291,8 @@ mod tests {
             explanation: String::new(),
             seconds: None,
             points: 1,
+            tags: Vec::new(),
+            difficulty: None,
         }
     }
 

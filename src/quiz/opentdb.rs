@@ -17,6 +17,9 @@ struct RawResult {
     kind: Option<String>,
     #[serde(default)]
     category: Option<String>,
+    /// "easy", "medium" or "hard": the question's difficulty.
+    #[serde(default)]
+    difficulty: Option<String>,
     question: String,
     correct_answer: String,
     incorrect_answers: Vec<String>,
@@ -139,6 +142,17 @@ pub fn parse_results(id: &str, items: &[Value], lines: &[usize]) -> Result<Parse
             explanation: String::new(),
             seconds: None,
             points: 1,
+            tags: r
+                .category
+                .as_deref()
+                .map(&text)
+                .and_then(|c| crate::quiz::model::label_word(&c))
+                .into_iter()
+                .collect(),
+            difficulty: r
+                .difficulty
+                .as_deref()
+                .and_then(|d| crate::quiz::model::label_word(&plain(d, encoding))),
         });
     }
 

@@ -36,6 +36,10 @@ struct ShowQuestion<'a> {
     seconds: Option<u32>,
     /// A multiple of an ordinary question's points: 1 ordinary, 2 double, 0 a warm-up.
     points: u32,
+    /// The question's topics, lower case (empty when it has none).
+    tags: &'a [String],
+    /// `"easy"`, `"medium"`, `"hard"` or the author's word; null when unsaid.
+    difficulty: Option<&'a str>,
     /// Why the question is not played (present only then).
     #[serde(skip_serializing_if = "Option::is_none")]
     left_out: Option<&'static str>,
@@ -63,6 +67,8 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
             explanation: &q.explanation,
             seconds: q.seconds.or(quiz.question_seconds),
             points: q.points,
+            tags: &q.tags,
+            difficulty: q.difficulty.as_deref(),
             left_out: None,
         })
         .collect();
@@ -79,6 +85,8 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
             explanation: &l.explanation,
             seconds: None,
             points: 1,
+            tags: &[],
+            difficulty: None,
             left_out: Some(match l.reason {
                 LeftOutReason::OptionCount(_) => "option count",
                 LeftOutReason::NoAnswer => "no answer",

@@ -5,7 +5,9 @@ use toml::Spanned;
 
 use super::diagnostic::Diagnostic;
 use super::line_index::LineIndex;
-use super::model::{index_of_letter, Question, Quiz, Tier, MAX_POINTS};
+use super::model::{
+    index_of_letter, label_word, Question, Quiz, Tier, MAX_POINTS, MAX_TAGS, MAX_TAG_CHARS,
+};
 use super::{Parsed, QuestionSpans, SourceMap};
 
 /// Shortest and longest time limit a question may have, in seconds.
@@ -36,6 +38,9 @@ struct RawQuestion {
     seconds: Option<Spanned<i64>>,
     /// A multiple of an ordinary question's points (docs/quiz-format.md, "Points").
     points: Option<Spanned<i64>>,
+    /// Topics `/quiz start tag:` can narrow a game to.
+    tags: Option<Spanned<Vec<String>>>,
+    difficulty: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +97,49 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
             }
         }
     };
+    // A tag or difficulty as it is kept; an empty or overlong one is an error at its place.
+    let word = |value: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>| {
+        let got = label_word(value.get_ref());
+        if got.is_none() {
+            let (line, col) = at(value.span());
+            diagnostics.push(Diagnostic::error(
+                line,
+                col,
+                format!(
+                    "{:?}: a tag or difficulty is 1 to {MAX_TAG_CHARS} characters",
+                    value.get_ref()
+                ),
+            ));
+        }
+        got
+    };
+    let labels = |value: &Option<Spanned<Vec<String>>>, diagnostics: &mut Vec<Diagnostic>| {
+        let Some(value) = value.as_ref() else {
+            return Vec::new();
+        };
+        let (line, col) = at(value.span());
+        let mut tags: Vec<String> = Vec::new();
+        for t in value.get_ref() {
+            match label_word(t) {
+                Some(t) if !tags.contains(&t) => tags.push(t),
+                Some(_) => {}
+                None => diagnostics.push(Diagnostic::error(
+                    line,
+                    col,
+                    format!("tags: {t:?} is not a tag (1 to {MAX_TAG_CHARS} characters)"),
+                )),
+            }
+        }
+        if tags.len() > MAX_TAGS {
+            diagnostics.push(Diagnostic::error(
+                line,
+                col,
+                format!("{} tags; a question keeps at most {MAX_TAGS}", tags.len()),
+            ));
+            tags.truncate(MAX_TAGS);
+        }
+        tags
+    };
     let question_seconds = seconds(&raw.question_seconds, &mut diagnostics);
     let mut questions = Vec::with_capacity(raw.questions.len());
     let mut spans = Vec::with_capacity(raw.questions.len());
@@ -140,6 +188,11 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
             explanation: q.explanation.trim().to_string(),
             seconds: seconds(&q.seconds, &mut diagnostics),
             points: points(&q.points, &mut diagnostics),
+            tags: labels(&q.tags, &mut diagnostics),
+            difficulty: q
+                .difficulty
+                .as_ref()
+                .and_then(|d| word(d, &mut diagnostics)),
         });
     }
 

@@ -341,6 +341,8 @@ mod tests {
             explanation: "E".repeat(3000),
             seconds: None,
             points: 1,
+            tags: Vec::new(),
+            difficulty: None,
         };
         let quiz = crate::quiz::Quiz {
             id: "q".into(),

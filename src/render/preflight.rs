@@ -83,6 +83,8 @@ mod tests {
                             explanation: "x".repeat(explanation),
                             seconds: None,
                             points: 1,
+                            tags: Vec::new(),
+                            difficulty: None,
                         };
                         if !surely_fits(&q) {
                             continue;

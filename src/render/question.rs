@@ -206,6 +206,8 @@ mod tests {
             explanation: "IP is layer 3.".into(),
             seconds: None,
             points: 1,
+            tags: Vec::new(),
+            difficulty: None,
         }
     }
 

@@ -2,7 +2,10 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::shared::{autocomplete_quiz, can_post_here, find_quiz, ids, is_host, say};
+use super::shared::{
+    autocomplete_quiz, autocomplete_tag, can_post_here, find_quiz, ids, is_host, narrow, say,
+    DifficultyChoice,
+};
 use crate::discord::download::{self, Downloaded};
 use crate::discord::types::{Context, Error};
 use crate::discord::{convert, host};
@@ -42,6 +45,8 @@ pub enum ScoringChoice {
 }
 
 /// Start a live quiz in this channel
+// Each argument is one of the command's options, as poise declares them.
+#[allow(clippy::too_many_arguments)]
 #[poise::command(slash_command, guild_only)]
 pub async fn start(
     ctx: Context<'_>,
@@ -59,6 +64,10 @@ pub async fn start(
     #[min = 1]
     #[max = 200]
     count: Option<u32>,
+    #[description = "Only questions with this tag (a topic)"]
+    #[autocomplete = "autocomplete_tag"]
+    tag: Option<String>,
+    #[description = "Only questions of this difficulty"] difficulty: Option<DifficultyChoice>,
 ) -> Result<(), Error> {
     let app = ctx.data();
     let (guild, channel, user) = ids(ctx);
@@ -69,6 +78,10 @@ pub async fn start(
         return Ok(());
     }
     let Some(q) = find_quiz(ctx, &quiz).await? else {
+        return Ok(());
+    };
+    let difficulty = difficulty.map(DifficultyChoice::as_str);
+    let Some(q) = narrow(ctx, q, tag.as_deref(), difficulty).await? else {
         return Ok(());
     };
     if app.live.in_channel(channel).is_some() {

@@ -103,3 +103,110 @@ pub async fn autocomplete_quiz(
         .collect();
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
+
+/// The value typed so far for another option of the command being completed (`quiz` while the
+/// member completes `tag`), from the interaction Discord sent.
+fn sibling_option(ctx: Context<'_>, name: &str) -> Option<String> {
+    fn find(options: &[serenity::CommandDataOption], name: &str) -> Option<String> {
+        options.iter().find_map(|o| match &o.value {
+            serenity::CommandDataOptionValue::SubCommand(inner)
+            | serenity::CommandDataOptionValue::SubCommandGroup(inner) => find(inner, name),
+            serenity::CommandDataOptionValue::String(v) if o.name == name => Some(v.clone()),
+            serenity::CommandDataOptionValue::Autocomplete { value, .. } if o.name == name => {
+                Some(value.clone())
+            }
+            _ => None,
+        })
+    }
+    match ctx {
+        poise::Context::Application(a) => find(&a.interaction.data.options, name),
+        poise::Context::Prefix(_) => None,
+    }
+}
+
+/// Tags of the quiz chosen in the same command (every quiz's when none is chosen yet).
+pub async fn autocomplete_tag(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let guild = ctx.guild_id().map_or(0, |g| g.get());
+    let library = &ctx.data().library;
+    let partial = partial.to_lowercase();
+    let mut tags: Vec<String> = Vec::new();
+    if let Some(id) = sibling_option(ctx, "quiz").filter(|id| !id.trim().is_empty()) {
+        if let Ok(Some(q)) = library.get(guild, id.trim()).await {
+            tags.extend(q.tags().into_iter().map(str::to_string));
+        }
+    }
+    let choices = tags
+        .into_iter()
+        .filter(|t| t.contains(&partial))
+        .take(25)
+        .map(|t| serenity::AutocompleteChoice::new(truncate(&t, 100), t))
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// The questions of `quiz` with `tag` and of `difficulty` (when given); if none has them, the
+/// member is told which tags the quiz has.
+pub async fn narrow(
+    ctx: Context<'_>,
+    quiz: Arc<Quiz>,
+    tag: Option<&str>,
+    difficulty: Option<&str>,
+) -> Result<Option<Arc<Quiz>>, Error> {
+    if let Some(q) = quiz.narrowed(tag, difficulty) {
+        return Ok(Some(q));
+    }
+    let wanted = [
+        tag.map(|t| format!("the tag **{}**", truncate(t.trim(), 50))),
+        difficulty.map(|d| format!("difficulty **{}**", truncate(d.trim(), 50))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" and ");
+    let tags = quiz.tags();
+    let known = if tags.is_empty() {
+        "it has no tags".to_string()
+    } else {
+        format!(
+            "its tags: {}",
+            tags.iter()
+                .take(20)
+                .map(|t| format!("`{}`", truncate(t, 50)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    say(
+        ctx,
+        format!(
+            "No question of **{}** has {wanted} ({known}).",
+            truncate(&quiz.title, 100)
+        ),
+    )
+    .await?;
+    Ok(None)
+}
+
+/// Open Trivia DB's three difficulties, offered as choices.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum DifficultyChoice {
+    #[name = "easy"]
+    Easy,
+    #[name = "medium"]
+    Medium,
+    #[name = "hard"]
+    Hard,
+}
+
+impl DifficultyChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DifficultyChoice::Easy => "easy",
+            DifficultyChoice::Medium => "medium",
+            DifficultyChoice::Hard => "hard",
+        }
+    }
+}

@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
 
-use super::shared::{autocomplete_quiz, can_post_here, find_quiz, is_host, say};
+use super::shared::{
+    autocomplete_quiz, autocomplete_tag, can_post_here, find_quiz, is_host, narrow, say,
+    DifficultyChoice,
+};
 use crate::discord::types::{Context, Error};
 use crate::discord::{convert, host};
 use crate::game::records::ScheduleMode;
@@ -30,6 +33,10 @@ pub async fn assign(
     #[min = 1]
     #[max = 200]
     count: Option<u32>,
+    #[description = "Only questions with this tag (a topic)"]
+    #[autocomplete = "autocomplete_tag"]
+    tag: Option<String>,
+    #[description = "Only questions of this difficulty"] difficulty: Option<DifficultyChoice>,
 ) -> Result<(), Error> {
     let app = ctx.data();
     let (guild, user) = guild_and_user(ctx);
@@ -41,6 +48,16 @@ pub async fn assign(
         return Ok(());
     }
     let Some(q) = find_quiz(ctx, &quiz).await? else {
+        return Ok(());
+    };
+    let Some(q) = narrow(
+        ctx,
+        q,
+        tag.as_deref(),
+        difficulty.map(DifficultyChoice::as_str),
+    )
+    .await?
+    else {
         return Ok(());
     };
     ctx.defer_ephemeral().await?;
@@ -81,10 +98,24 @@ pub async fn practice(
     #[min = 1]
     #[max = 200]
     count: Option<u32>,
+    #[description = "Only questions with this tag (a topic)"]
+    #[autocomplete = "autocomplete_tag"]
+    tag: Option<String>,
+    #[description = "Only questions of this difficulty"] difficulty: Option<DifficultyChoice>,
 ) -> Result<(), Error> {
     let app = ctx.data();
     let (guild, user) = guild_and_user(ctx);
     let Some(q) = find_quiz(ctx, &quiz).await? else {
+        return Ok(());
+    };
+    let Some(q) = narrow(
+        ctx,
+        q,
+        tag.as_deref(),
+        difficulty.map(DifficultyChoice::as_str),
+    )
+    .await?
+    else {
         return Ok(());
     };
     let q = q.drawn(count.map(|c| c as usize), app.now() as u64 ^ user);

@@ -109,6 +109,8 @@ impl Reader<'_> {
                 explanation,
                 seconds: None,
                 points: f.points,
+                tags: f.tags,
+                difficulty: f.difficulty,
             });
         }
 

@@ -25,6 +25,8 @@ fn quiz(n: usize, long: bool) -> Quiz {
                 explanation: text("because ", 500),
                 seconds: None,
                 points: 1,
+                tags: Vec::new(),
+                difficulty: None,
             })
             .collect(),
         tiers: vec![

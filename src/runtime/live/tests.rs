@@ -154,6 +154,8 @@ fn quiz(questions: usize) -> Arc<Quiz> {
                 explanation: String::new(),
                 seconds: None,
                 points: 1,
+                tags: Vec::new(),
+                difficulty: None,
             })
             .collect(),
         tiers: Vec::new(),

@@ -5,7 +5,7 @@
 use super::super::answer::Resolved;
 use super::{join_block, Draft, DraftOption};
 use crate::quiz::diagnostic::Diagnostic;
-use crate::quiz::model::{letter, MAX_POINTS};
+use crate::quiz::model::{label_word, letter, MAX_POINTS, MAX_TAGS, MAX_TAG_CHARS};
 
 impl Draft {
     /// Ends the question: trailing candidates become options, the answer is resolved.
@@ -103,6 +103,34 @@ impl Draft {
                 1
             }
         };
+        let mut tags: Vec<String> = Vec::new();
+        for (line, col, t) in &self.tags {
+            match label_word(t) {
+                Some(t) if tags.contains(&t) => {}
+                Some(t) if tags.len() < MAX_TAGS => tags.push(t),
+                Some(_) => diagnostics.push(Diagnostic::error(
+                    *line,
+                    *col,
+                    format!("{name}: more than {MAX_TAGS} tags"),
+                )),
+                None => diagnostics.push(Diagnostic::error(
+                    *line,
+                    *col,
+                    format!("{name}: {t:?} is not a tag (1 to {MAX_TAG_CHARS} characters)"),
+                )),
+            }
+        }
+        let difficulty = self.difficulty.as_ref().and_then(|(line, col, d)| {
+            let word = label_word(d);
+            if word.is_none() {
+                diagnostics.push(Diagnostic::error(
+                    *line,
+                    *col,
+                    format!("{name}: a difficulty is 1 to {MAX_TAG_CHARS} characters"),
+                ));
+            }
+            word
+        });
         let highlighted = if answer.is_none() && self.answer.is_none() {
             highlighted_options(&texts)
         } else {
@@ -132,6 +160,8 @@ impl Draft {
             explanation: join_block(&self.explanation),
             explanation_line: self.explanation_line,
             points,
+            tags,
+            difficulty,
             diagnostics,
         }
     }
@@ -200,6 +230,8 @@ pub struct Finished {
     pub explanation_line: Option<usize>,
     /// What a correct answer is worth (1 unless the question says).
     pub points: u32,
+    pub tags: Vec<String>,
+    pub difficulty: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -15,8 +15,8 @@ pub use self::items::{DraftOption, ItemIn};
 use super::answer::{answer_line, explanation_label, parse_value, prose_answer, AnswerValue};
 use super::html::Fold;
 use super::lines::{indent_col, is_blank, normalize, unquote};
+use super::meta::{detail_line, Detail};
 use super::options::option_line;
-use super::points::points_line;
 use crate::quiz::diagnostic::Diagnostic;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,10 @@ pub struct Draft {
     pub answer: Option<AnswerSource>,
     /// `**Points:** 2`: where it was and the number.
     pub points: Option<(usize, usize, u64)>,
+    /// `**Tags:** …` values as written, with where the line was.
+    pub tags: Vec<(usize, usize, String)>,
+    /// `**Difficulty:** …` as written, with where the line was.
+    pub difficulty: Option<(usize, usize, String)>,
     /// `**Answer:**` with nothing after it: the next line says it.
     pending_answer: Option<(usize, usize)>,
     explanation: Vec<String>,
@@ -110,6 +114,8 @@ impl Draft {
             options: Vec::new(),
             answer: None,
             points: None,
+            tags: Vec::new(),
+            difficulty: None,
             pending_answer: None,
             explanation: Vec::new(),
             explanation_line: None,
@@ -186,9 +192,21 @@ impl Draft {
             }
         }
         if !matches!(self.phase, Phase::Details(_)) {
-            if let Some((col, n)) = points_line(line) {
-                self.points = Some((line_no, col, n));
-                return;
+            match detail_line(line) {
+                Some((col, Detail::Points(n))) => {
+                    self.points = Some((line_no, col, n));
+                    return;
+                }
+                Some((col, Detail::Tags(tags))) => {
+                    self.tags
+                        .extend(tags.into_iter().map(|t| (line_no, col, t)));
+                    return;
+                }
+                Some((col, Detail::Difficulty(d))) => {
+                    self.difficulty = Some((line_no, col, d));
+                    return;
+                }
+                None => {}
             }
         }
         match self.phase {
