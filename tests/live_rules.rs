@@ -737,3 +737,59 @@ async fn a_game_narrowed_to_a_tag_and_a_difficulty() {
     h.titled(h.channel, "🏆 Results").await;
     h.sim.assert_no_violations();
 }
+
+/// A Markdown image in a question: the first web image is the embed's picture — on the
+/// question, on its reveal and in a private practice run — and every image in the text is a
+/// link to itself instead of literal `![…](…)` (Discord draws no Markdown images in embeds).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_with_images_shows_the_first_as_its_picture() {
+    let h = common::start(Options::default()).await;
+    let added = h.upload("live/picture.md").await;
+    assert!(added.content.starts_with("✅"), "{}", added.content);
+    h.run(h.host, "quiz start", &[("quiz", "picture".into())])
+        .await;
+    let q = h.question(h.channel, 1).await;
+    let e = &q.embeds[0];
+    assert_eq!(e.image.as_deref(), Some("https://example.org/triangle.png"));
+    assert!(
+        e.description
+            .contains("[🖼 a red triangle](https://example.org/triangle.png)"),
+        "{}",
+        e.description
+    );
+    assert!(
+        e.description
+            .contains("**B.** Triangle [🖼 icon](https://example.org/icon.png)"),
+        "{}",
+        e.description
+    );
+    assert!(!e.description.contains("!["), "{}", e.description);
+    let labels: Vec<&str> = q.buttons().map(|b| b.label.as_str()).collect();
+    assert_eq!(labels, ["A · Square", "B · Triangle 🖼 icon"]);
+    let ack = h
+        .click(h.players[0], q.id, &Harness::button_id(&q, 'B'))
+        .await;
+    assert_eq!(ack.content, "Locked in: **B** — Triangle 🖼 icon");
+    h.run(h.host, "quiz next", &[]).await;
+    let revealed = h.revealed(h.channel, 1).await;
+    assert_eq!(
+        revealed.embeds[0].image.as_deref(),
+        Some("https://example.org/triangle.png")
+    );
+    assert!(
+        revealed.embeds[1]
+            .description
+            .contains("It has three sides. [🖼 sides](https://example.org/sides.png)"),
+        "{}",
+        revealed.embeds[1].description
+    );
+    h.titled(h.channel, "🏆 Results").await;
+    let practice = h
+        .run(h.players[0], "quiz practice", &[("quiz", "picture".into())])
+        .await;
+    assert_eq!(
+        practice.embeds[0].image.as_deref(),
+        Some("https://example.org/triangle.png")
+    );
+    h.sim.assert_no_violations();
+}

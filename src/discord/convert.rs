@@ -35,6 +35,9 @@ pub fn embed(e: &view::EmbedView) -> CreateEmbed {
     if !e.footer.is_empty() {
         out = out.footer(CreateEmbedFooter::new(&e.footer));
     }
+    if let Some(url) = &e.image {
+        out = out.image(url);
+    }
     if let Some(c) = e.color {
         out = out.color(c);
     }

@@ -4,6 +4,7 @@
 
 pub mod boards;
 pub mod custom_id;
+pub mod images;
 pub mod limits;
 pub mod live;
 pub mod measure;

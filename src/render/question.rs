@@ -1,6 +1,7 @@
 //! A live question and its reveal (README.md, "A live question").
 
 use super::custom_id::CustomId;
+use super::images;
 use super::limits::LABEL;
 use super::text::{display_name, lettered_option, plain, thousands, truncate};
 use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
@@ -41,6 +42,7 @@ pub fn question(card: &Card<'_>) -> MessageView {
         description,
         footer: truncate(card.quiz_title, 200),
         color: Some(color::QUESTION),
+        image: picture(card.question),
         ..EmbedView::default()
     })
     .with_buttons(buttons(card, None))
@@ -53,10 +55,13 @@ pub fn reveal(card: &Card<'_>, stats: &RevealStats) -> MessageView {
         "\n\nClosed · **{}** answered",
         thousands(card.answered)
     ));
-    let mut answer = lettered_option(&format!("**{}.**", letter(q.answer)), q.correct_option());
+    let mut answer = lettered_option(
+        &format!("**{}.**", letter(q.answer)),
+        &images::pictures(q.correct_option()).0,
+    );
     if !q.explanation.is_empty() {
         answer.push_str("\n\n");
-        answer.push_str(&q.explanation);
+        answer.push_str(&images::pictures(&q.explanation).0);
     }
     answer.push_str("\n\n");
     answer.push_str(&distribution(&stats.counts, q.answer));
@@ -76,6 +81,7 @@ pub fn reveal(card: &Card<'_>, stats: &RevealStats) -> MessageView {
                 description,
                 footer: truncate(card.quiz_title, 200),
                 color: Some(color::REVEAL),
+                image: picture(q),
                 ..EmbedView::default()
             },
             EmbedView {
@@ -103,7 +109,7 @@ fn title(card: &Card<'_>) -> String {
 /// The prompt and every option in full; on a reveal the correct option is marked.
 pub(crate) fn body(q: &Question, correct: Option<usize>) -> String {
     let mut out = String::with_capacity(q.prompt.len() + 64 * q.options.len());
-    out.push_str(&q.prompt);
+    out.push_str(&images::pictures(&q.prompt).0);
     out.push('\n');
     for (i, option) in q.options.iter().enumerate() {
         let mark = match correct {
@@ -114,10 +120,18 @@ pub(crate) fn body(q: &Question, correct: Option<usize>) -> String {
         out.push('\n');
         out.push_str(&lettered_option(
             &format!("{mark}**{}.**", letter(i)),
-            option,
+            &images::pictures(option).0,
         ));
     }
     out
+}
+
+/// The picture a question's messages show: the first web image of its prompt, else of its
+/// options (the others stay links in the text; see [`images`]).
+pub(crate) fn picture(q: &Question) -> Option<String> {
+    std::iter::once(&q.prompt)
+        .chain(&q.options)
+        .find_map(|t| images::pictures(t).1.into_iter().next())
 }
 
 /// Letter buttons; on a reveal all disabled with the correct one green.
@@ -153,7 +167,7 @@ pub fn option_labels(options: &[String]) -> Vec<String> {
     let full: Vec<String> = options
         .iter()
         .enumerate()
-        .map(|(i, option)| format!("{} · {}", letter(i), plain(option)))
+        .map(|(i, option)| format!("{} · {}", letter(i), plain(&images::named(option))))
         .collect();
     let all_fit = options
         .iter()

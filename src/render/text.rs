@@ -81,6 +81,8 @@ pub fn plain(s: &str) -> String {
 /// characters. An option that holds a block (a code block under `- [ ] .`) is flattened to
 /// plain words, so that a cut never leaves a code fence open.
 pub fn inline_option(option: &str, max: usize) -> String {
+    // An image's link would unfurl a preview under the acknowledgement: its name is enough.
+    let option = &super::images::named(option);
     if !option.contains('\n') {
         return truncate(option, max);
     }

@@ -16,6 +16,8 @@ pub struct EmbedView {
     pub fields: Vec<FieldView>,
     pub footer: String,
     pub color: Option<u32>,
+    /// A picture shown in the embed (an `http(s)` URL; see `render::images`).
+    pub image: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -30,6 +30,8 @@ pub struct Embed {
     pub fields: Vec<Field>,
     pub footer: String,
     pub color: Option<u32>,
+    /// The embed's picture (`image.url`), if it has one.
+    pub image: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -86,6 +88,10 @@ impl Message {
                     .unwrap_or("")
                     .to_string(),
                 color: e.get("color").and_then(Value::as_u64).map(|c| c as u32),
+                image: e
+                    .pointer("/image/url")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             })
             .collect();
         let rows = m
@@ -196,6 +202,9 @@ impl Message {
                 for line in f.value.lines() {
                     out.push_str(&format!("│   {line}\n"));
                 }
+            }
+            if let Some(url) = &e.image {
+                out.push_str(&format!("│ 🖼 {url}\n"));
             }
             if !e.footer.is_empty() {
                 out.push_str(&format!("└─ {}\n", e.footer));

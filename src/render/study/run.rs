@@ -7,7 +7,7 @@ use crate::quiz::{Question, Quiz};
 use crate::render::custom_id::CustomId;
 use crate::render::limits::{DESCRIPTION, EMBED_TOTAL};
 use crate::render::measure;
-use crate::render::question::{body, option_labels};
+use crate::render::question::{body, option_labels, picture};
 use crate::render::text::{lettered_option, truncate};
 use crate::render::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
 
@@ -58,6 +58,7 @@ pub fn run_question(ctx: &RunContext<'_>, position: usize, note: Option<&str>) -
             description: body(q, None),
             footer: footer(ctx),
             color: Some(color::QUESTION),
+            image: picture(q),
             ..EmbedView::default()
         }],
         rows: Vec::new(),
