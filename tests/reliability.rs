@@ -860,23 +860,9 @@ async fn a_reveal_refused_by_a_full_disk_reaches_the_leaderboard_later() {
     h.bot.shutdown().await;
 }
 
-/// Discord fails the reply to `/quiz start` (a 500 on the interaction callback): the quiz is
-/// already registered and driven, so the channel is not wedged — the questions come, `/quiz
-/// stop` finds the quiz and the results follow.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failed_start_reply_leaves_a_driven_quiz() {
-    let h = common::start(Options::default()).await;
-    h.upload("live/two-questions.md").await;
-    fail_next(&h, "POST", "/interactions/*/*/callback", 1, 500, None);
-    h.sim
-        .command(
-            h.host,
-            h.channel,
-            "quiz start",
-            &[("quiz", "two-questions".into())],
-        )
-        .unwrap();
-    h.question(h.channel, 1).await;
+/// After a `/quiz start` whose reply failed: a second start is told a quiz runs, `/quiz stop`
+/// finds and stops it, the results follow and SQLite says "stopped".
+async fn the_channel_is_not_wedged(h: &Harness) {
     let again = h
         .run(h.host, "quiz start", &[("quiz", "two-questions".into())])
         .await;
@@ -894,12 +880,32 @@ async fn a_failed_start_reply_leaves_a_driven_quiz() {
         stop.content
     );
     h.titled(h.channel, "🏆 Results").await;
-    let session: String = h
+    let state: String = h
         .db()
         .await
         .query_row("SELECT state FROM sessions", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(session, "stopped");
+    assert_eq!(state, "stopped");
+}
+
+/// Discord fails the reply to `/quiz start` (a 500 on the interaction callback): the quiz is
+/// already registered and driven, so the channel is not wedged — the questions come, `/quiz
+/// stop` finds the quiz and the results follow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_start_reply_leaves_a_driven_quiz() {
+    let h = common::start(Options::default()).await;
+    h.upload("live/two-questions.md").await;
+    fail_next(&h, "POST", "/interactions/*/*/callback", 1, 500, None);
+    h.sim
+        .command(
+            h.host,
+            h.channel,
+            "quiz start",
+            &[("quiz", "two-questions".into())],
+        )
+        .unwrap();
+    h.question(h.channel, 1).await;
+    the_channel_is_not_wedged(&h).await;
 }
 
 /// The reply to `/quiz start` reaches Discord after its 3-second window (3.3 s, refused as
@@ -932,29 +938,7 @@ async fn a_late_start_reply_leaves_a_driven_quiz() {
         })
         .await
         .expect("the reply came after the deadline");
-    let again = h
-        .run(h.host, "quiz start", &[("quiz", "two-questions".into())])
-        .await;
-    assert!(
-        again
-            .content
-            .starts_with("A live quiz is already running in this channel"),
-        "{}",
-        again.content
-    );
-    let stop = h.run(h.host, "quiz stop", &[]).await;
-    assert!(
-        stop.content.starts_with("⏹ The host stopped the quiz"),
-        "{}",
-        stop.content
-    );
-    h.titled(h.channel, "🏆 Results").await;
-    let state: String = h
-        .db()
-        .await
-        .query_row("SELECT state FROM sessions", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(state, "stopped");
+    the_channel_is_not_wedged(&h).await;
 }
 
 /// Discord refuses a reveal for longer than one send waits (a 429 asking for two minutes):

@@ -3,8 +3,8 @@
 use poise::serenity_prelude as serenity;
 
 use super::shared::{
-    autocomplete_quiz, autocomplete_tag, can_post_here, find_quiz, ids, is_host, narrow, say,
-    DifficultyChoice,
+    autocomplete_quiz, autocomplete_tag, can_post_here, find_quiz, ids, is_host,
+    questions_for_a_game, say, DifficultyChoice,
 };
 use crate::discord::download::{self, Downloaded};
 use crate::discord::types::{Context, Error};
@@ -80,8 +80,11 @@ pub async fn start(
     let Some(q) = find_quiz(ctx, &quiz).await? else {
         return Ok(());
     };
-    let difficulty = difficulty.map(DifficultyChoice::as_str);
-    let Some(q) = narrow(ctx, q, tag.as_deref(), difficulty).await? else {
+    // Drawn once for this game, and kept with it: a restart plays the same questions.
+    let now = app.now();
+    let seed = now as u64 ^ channel;
+    let Some(q) = questions_for_a_game(ctx, q, count, tag.as_deref(), difficulty, seed).await?
+    else {
         return Ok(());
     };
     if app.live.in_channel(channel).is_some() {
@@ -92,7 +95,6 @@ pub async fn start(
         .await;
     }
     // The host's own interaction stays usable for 15 minutes: a private line if the quiz fails.
-    let now = app.now();
     let host_notice = match ctx {
         poise::Context::Application(actx) => Some(live::HostNotice {
             token: actx.interaction.token.clone(),
@@ -104,8 +106,7 @@ pub async fn start(
         guild,
         channel,
         host: user,
-        // Drawn once for this game, and kept with it: a restart plays the same questions.
-        quiz: q.drawn(count.map(|c| c as usize), now as u64 ^ channel),
+        quiz: q,
         seconds,
         scoring: scoring.map(|s| match s {
             ScoringChoice::Speed => Scoring::Speed,

@@ -147,9 +147,24 @@ pub async fn autocomplete_tag(
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
+/// What a game plays of `quiz`: the questions with `tag` and of `difficulty` (when given),
+/// then `count` of them drawn with `seed` (see [`Quiz::drawn`]). `None` when no question has
+/// that tag and difficulty: the member is told which tags the quiz has.
+pub async fn questions_for_a_game(
+    ctx: Context<'_>,
+    quiz: Arc<Quiz>,
+    count: Option<u32>,
+    tag: Option<&str>,
+    difficulty: Option<DifficultyChoice>,
+    seed: u64,
+) -> Result<Option<Arc<Quiz>>, Error> {
+    let narrowed = narrow(ctx, quiz, tag, difficulty.map(DifficultyChoice::as_str)).await?;
+    Ok(narrowed.map(|q| q.drawn(count.map(|c| c as usize), seed)))
+}
+
 /// The questions of `quiz` with `tag` and of `difficulty` (when given); if none has them, the
 /// member is told which tags the quiz has.
-pub async fn narrow(
+async fn narrow(
     ctx: Context<'_>,
     quiz: Arc<Quiz>,
     tag: Option<&str>,

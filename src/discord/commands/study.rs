@@ -6,8 +6,8 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 
 use super::shared::{
-    autocomplete_quiz, autocomplete_tag, can_post_here, find_quiz, is_host, narrow, say,
-    DifficultyChoice,
+    autocomplete_quiz, autocomplete_tag, can_post_here, find_quiz, is_host, questions_for_a_game,
+    say, DifficultyChoice,
 };
 use crate::discord::types::{Context, Error};
 use crate::discord::{convert, host};
@@ -50,19 +50,13 @@ pub async fn assign(
     let Some(q) = find_quiz(ctx, &quiz).await? else {
         return Ok(());
     };
-    let Some(q) = narrow(
-        ctx,
-        q,
-        tag.as_deref(),
-        difficulty.map(DifficultyChoice::as_str),
-    )
-    .await?
+    // One draw for the assignment, kept with it: every member gets the same questions.
+    let seed = app.now() as u64 ^ channel;
+    let Some(q) = questions_for_a_game(ctx, q, count, tag.as_deref(), difficulty, seed).await?
     else {
         return Ok(());
     };
     ctx.defer_ephemeral().await?;
-    // One draw for the assignment, kept with it: every member gets the same questions.
-    let q = q.drawn(count.map(|c| c as usize), app.now() as u64 ^ channel);
     let assignment = study::Assignment {
         guild,
         channel,
@@ -108,17 +102,11 @@ pub async fn practice(
     let Some(q) = find_quiz(ctx, &quiz).await? else {
         return Ok(());
     };
-    let Some(q) = narrow(
-        ctx,
-        q,
-        tag.as_deref(),
-        difficulty.map(DifficultyChoice::as_str),
-    )
-    .await?
+    let seed = app.now() as u64 ^ user;
+    let Some(q) = questions_for_a_game(ctx, q, count, tag.as_deref(), difficulty, seed).await?
     else {
         return Ok(());
     };
-    let q = q.drawn(count.map(|c| c as usize), app.now() as u64 ^ user);
     let first = study::practice(app, guild, user, q).await?;
     ctx.send(convert::reply(first, true)).await?;
     Ok(())
