@@ -1157,3 +1157,49 @@ async fn a_thousand_clicks_at_a_150_ms_round_trip_are_all_acknowledged_in_time()
     h.sim.set_latency(Duration::ZERO);
     h.sim.assert_no_violations();
 }
+
+/// A question whose post Discord carries out late (held 3 s while the test's clock moves on
+/// 10 s): its countdown starts when it appears — the message is edited to the new time, SQLite
+/// holds the new deadline, and a click 25 s after the first opening still counts. Before, the
+/// clock ran while nobody could see the question: 10 of its 20 seconds were gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_posted_late_gets_its_whole_time() {
+    let h = common::start(Options::default()).await;
+    h.upload("live/two-questions.md").await;
+    h.sim.inject(FaultRule::new(
+        "POST",
+        "/channels/*/messages",
+        1,
+        Fault::Delay { ms: 3_000 },
+    ));
+    h.run(h.host, "quiz start", &[("quiz", "two-questions".into())])
+        .await;
+    // The question is opened (at T0 on the test's clock) and its post is held.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    h.clock.set(T0 + 10_000);
+    let q = h.question(h.channel, 1).await;
+    let closes = format!("<t:{}:R>", (T0 + 30_000) / 1000);
+    h.sim
+        .wait_until(WAIT, "the countdown from when it appeared", |s| {
+            s.message(q.id)
+                .filter(|m| m.embeds[0].description.contains(&closes))
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+    let deadline: i64 = h
+        .db()
+        .await
+        .query_row(
+            "SELECT deadline_at FROM posted_questions WHERE position = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(deadline, T0 + 30_000);
+    h.clock.set(T0 + 25_000);
+    assert!(ack(&h, h.players[0], &q, 'B')
+        .await
+        .starts_with("Locked in"));
+    h.sim.assert_no_violations();
+}

@@ -211,6 +211,21 @@ impl LiveSession {
         Some((position, opened))
     }
 
+    /// Gives the open question at `position` its whole time again from `now` — for a question
+    /// whose message appeared late — unless someone has already answered it (their speed was
+    /// counted from the first opening). The new timing, or `None` when it stays as it was.
+    pub fn reopen(&mut self, position: usize, now: i64) -> Option<Opened> {
+        if self.phase != (Phase::Open { position }) || !self.answers.get(position)?.is_empty() {
+            return None;
+        }
+        let opened = Opened {
+            at: now,
+            deadline: now + i64::from(self.seconds_at(position)) * 1000,
+        };
+        self.opened[position] = Some(opened);
+        Some(opened)
+    }
+
     /// Takes a click. `now` is when the interaction arrived.
     pub fn answer(
         &mut self,
@@ -603,6 +618,27 @@ mod tests {
             (t.points, t.correct, t.answered, t.best_streak),
             (3100, 3, 4, 2)
         );
+    }
+
+    #[test]
+    fn a_late_question_is_reopened_only_while_nobody_answered() {
+        let mut s = session(2, Scoring::Speed, false);
+        let (_, first) = s.open_next(0).unwrap();
+        let fresh = s.reopen(0, 10_000).unwrap();
+        assert_eq!(
+            (fresh.at, fresh.deadline),
+            (10_000, 10_000 + first.deadline)
+        );
+        // Speed counts from the new opening: an answer 0.3 s after it scores full marks.
+        assert_eq!(s.answer(9, "p", 0, 1, 10_300).unwrap().answer.points, 1000);
+        assert_eq!(
+            s.reopen(0, 20_000),
+            None,
+            "someone answered: the time stands"
+        );
+        assert_eq!(s.reopen(1, 20_000), None, "not the open question");
+        s.close();
+        assert_eq!(s.reopen(0, 30_000), None, "closed");
     }
 
     #[test]

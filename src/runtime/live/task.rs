@@ -234,6 +234,16 @@ async fn open_next(
             {
                 tracing::warn!(error = %e, "cannot record the question's message id");
             }
+            let opened = fresh_time_for_a_late_post(
+                app,
+                h,
+                outbox,
+                position,
+                question_index,
+                message,
+                opened,
+            )
+            .await;
             Ok(Some(OnScreen {
                 position,
                 opened,
@@ -250,6 +260,58 @@ async fn open_next(
             Err(why)
         }
     }
+}
+
+/// A post that reached the channel this late (Discord rate-limiting it, a retry after a
+/// timeout) gets the question's whole time again from now; earlier, its countdown ran while
+/// nobody could see it.
+const LATE_POST_MS: i64 = 2_000;
+
+/// Re-opens a question whose post took longer than [`LATE_POST_MS`] (unless someone already
+/// answered it), records the new deadline and edits the countdown on its message. Returns the
+/// timing the question runs by.
+async fn fresh_time_for_a_late_post(
+    app: &App,
+    h: &LiveHandle,
+    outbox: &dyn Outbox,
+    position: usize,
+    question_index: usize,
+    message: u64,
+    opened: Opened,
+) -> Opened {
+    let now = app.now();
+    if now - opened.at <= LATE_POST_MS {
+        return opened;
+    }
+    let Some(fresh) = h.state.lock().reopen(position, now) else {
+        return opened;
+    };
+    tracing::info!(
+        position,
+        late_ms = now - opened.at,
+        "the question appeared late; its time starts now"
+    );
+    if let Err(e) = app
+        .store
+        .open_question(
+            h.session,
+            position,
+            question_index,
+            fresh.at,
+            fresh.deadline,
+        )
+        .await
+    {
+        // A restart then keeps the first deadline: earlier, never later, than this one.
+        tracing::warn!(error = %e, "cannot record the question's new deadline");
+    }
+    let view = question_view(&h.state.lock(), position, fresh, 0);
+    if let Some(view) = view {
+        if let Err(e) = outbox.edit(h.channel, message, view).await {
+            tracing::warn!(error = %e, "cannot update the question's countdown");
+        }
+    }
+    fresh
 }
 
 /// Until the question's deadline, or the host's command: keeps the answered count on its
