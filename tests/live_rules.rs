@@ -542,13 +542,11 @@ async fn a_stale_guild_snapshot_does_not_forget_a_new_role() {
 
 /// A TOML bank of `n` questions: "Bank question i: pick B?", option B right.
 fn bank(n: usize) -> Vec<u8> {
-    let mut toml = String::from("title = \"The Bank\"\n");
-    for i in 0..n {
-        toml.push_str(&format!(
-            "\n[[questions]]\nprompt = \"Bank question {i}: pick B?\"\noptions = [\"no\", \"yes\"]\nanswer = \"b\"\n"
-        ));
-    }
-    toml.into_bytes()
+    common::toml_bank(
+        "The Bank",
+        (0..n).map(|i| format!("Bank question {i}: pick B?")),
+        |_| String::new(),
+    )
 }
 
 /// The bank index in a question message's prompt.
@@ -642,22 +640,27 @@ async fn a_bank_plays_the_count_drawn_and_a_restart_keeps_the_draw() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_game_narrowed_to_a_tag_and_a_difficulty() {
     let h = common::start(Options::default()).await;
-    let mut toml = String::from("title = \"Mixed Bag\"\n");
-    for (i, (tag, difficulty)) in [
+    let kinds = [
         ("geography", "easy"),
         ("history", "easy"),
         ("geography", "hard"),
         ("geography", "easy"),
         ("science", "medium"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        toml.push_str(&format!(
-            "\n[[questions]]\nprompt = \"Item {i} ({tag}, {difficulty})?\"\noptions = [\"no\", \"yes\"]\nanswer = \"b\"\ntags = [\"{tag}\"]\ndifficulty = \"{difficulty}\"\n"
-        ));
-    }
-    let added = h.upload_bytes("mixed.toml", toml.into_bytes()).await;
+    ];
+    let toml = common::toml_bank(
+        "Mixed Bag",
+        kinds
+            .iter()
+            .enumerate()
+            .map(|(i, (tag, difficulty))| format!("Item {i} ({tag}, {difficulty})?")),
+        |i| {
+            format!(
+                "tags = [\"{}\"]\ndifficulty = \"{}\"\n",
+                kinds[i].0, kinds[i].1
+            )
+        },
+    );
+    let added = h.upload_bytes("mixed.toml", toml).await;
     assert!(added.content.starts_with("✅"), "{}", added.content);
 
     let ac = h

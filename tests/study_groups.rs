@@ -718,13 +718,10 @@ async fn forged_run_buttons_are_refused_and_nothing_is_stored() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bank_assigned_and_practised_with_a_count() {
     let h = common::start(Options::default()).await;
-    let mut toml = String::from("title = \"Small Bank\"\n");
-    for i in 0..60 {
-        toml.push_str(&format!(
-            "\n[[questions]]\nprompt = \"Item {i}?\"\noptions = [\"no\", \"yes\"]\nanswer = \"b\"\n"
-        ));
-    }
-    let added = h.upload_bytes("small-bank.toml", toml.into_bytes()).await;
+    let toml = common::toml_bank("Small Bank", (0..60).map(|i| format!("Item {i}?")), |_| {
+        String::new()
+    });
+    let added = h.upload_bytes("small-bank.toml", toml).await;
     assert!(added.content.starts_with("✅"), "{}", added.content);
     h.run(
         h.host,

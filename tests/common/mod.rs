@@ -72,6 +72,23 @@ pub fn fixture(path: &str) -> discord_sim::Arg {
     discord_sim::Arg::file(name, bytes)
 }
 
+/// A TOML quiz titled `title` with one two-option question (`no` / `yes`, `yes` right) per
+/// prompt; `extra` adds TOML lines to the question at that index (tags, a difficulty).
+pub fn toml_bank(
+    title: &str,
+    prompts: impl IntoIterator<Item = String>,
+    extra: impl Fn(usize) -> String,
+) -> Vec<u8> {
+    let mut toml = format!("title = \"{title}\"\n");
+    for (i, prompt) in prompts.into_iter().enumerate() {
+        toml.push_str(&format!(
+            "\n[[questions]]\nprompt = \"{prompt}\"\noptions = [\"no\", \"yes\"]\nanswer = \"b\"\n{}",
+            extra(i)
+        ));
+    }
+    toml.into_bytes()
+}
+
 pub const NAMES: [&str; 5] = ["Ada", "Bo", "Cy", "Di", "Ed"];
 
 pub async fn start(opts: Options) -> Harness {
