@@ -8,7 +8,9 @@
 //! Environment: QUIZ_NIGHT_PLAYERS (default "1000,5000,10000"), QUIZ_NIGHT_RUNS (default 5),
 //! QUIZ_NIGHT_ANSWERS (leaderboard seed size, default 1000000; 0 skips it),
 //! QUIZ_NIGHT_LATENCY_MS (round trips to simulate between the bots and the simulator, default
-//! "0"; e.g. "0,50,100,150" — Discord answers in tens to hundreds of ms, loopback in µs).
+//! "0"; e.g. "0,50,100,150" — Discord answers in tens to hundreds of ms, loopback in µs),
+//! QUIZ_NIGHT_SHAPES (which questions burst, default "buttons,multi": letter buttons, and a
+//! multi-select question answered in its select menu).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -39,6 +41,15 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(1_000_000);
+    let shapes: Vec<Shape> = std::env::var("QUIZ_NIGHT_SHAPES")
+        .unwrap_or_else(|_| "buttons,multi".into())
+        .split(',')
+        .filter_map(|s| match s.trim() {
+            "buttons" => Some(Shape::Buttons),
+            "multi" => Some(Shape::Multi),
+            _ => None,
+        })
+        .collect();
     let latencies: Vec<u64> = std::env::var("QUIZ_NIGHT_LATENCY_MS")
         .unwrap_or_else(|_| "0".into())
         .split(',')
@@ -53,27 +64,30 @@ fn main() {
         "quiz night: {runs} run(s) per size, release build, this machine: {} CPUs",
         num_cpus()
     );
-    for &latency in &latencies {
-        for &p in &players {
-            let mut bot_runs = Vec::new();
-            let mut floor_runs = Vec::new();
-            for run in 0..runs {
-                let b = rt.block_on(burst(p, Kind::Bot, latency));
-                println!(
-                    "L={latency:>3} ms P={p:>6} run {} bot   {}",
-                    run + 1,
-                    b.line()
-                );
-                bot_runs.push(b);
-                let f = rt.block_on(burst(p, Kind::Floor, latency));
-                println!(
-                    "L={latency:>3} ms P={p:>6} run {} floor {}",
-                    run + 1,
-                    f.line()
-                );
-                floor_runs.push(f);
+    for &shape in &shapes {
+        for &latency in &latencies {
+            for &p in &players {
+                let mut bot_runs = Vec::new();
+                let mut floor_runs = Vec::new();
+                for run in 0..runs {
+                    let b = rt.block_on(burst(p, Kind::Bot, shape, latency));
+                    println!(
+                        "{shape:?} L={latency:>3} ms P={p:>6} run {} bot   {}",
+                        run + 1,
+                        b.line()
+                    );
+                    bot_runs.push(b);
+                    let f = rt.block_on(burst(p, Kind::Floor, shape, latency));
+                    println!(
+                        "{shape:?} L={latency:>3} ms P={p:>6} run {} floor {}",
+                        run + 1,
+                        f.line()
+                    );
+                    floor_runs.push(f);
+                }
+                println!("\n{shape:?}:");
+                summary(p, latency, &bot_runs, &floor_runs);
             }
-            summary(p, latency, &bot_runs, &floor_runs);
         }
     }
     if answers > 0 {
@@ -83,6 +97,24 @@ fn main() {
 
 fn num_cpus() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The question the players answer.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shape {
+    /// Letter buttons: one option each.
+    Buttons,
+    /// A multi-select question: each player picks a set in the select menu.
+    Multi,
+}
+
+impl Shape {
+    fn quiz_id(self) -> &'static str {
+        match self {
+            Shape::Buttons => "bench",
+            Shape::Multi => "bench-multi",
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -222,6 +254,24 @@ explanation = "Cross-attention enables alignment between different sequences (e.
 "#,
     )
     .unwrap();
+    std::fs::write(
+        quizzes.join("bench-multi.toml"),
+        r#"title = "Day 42 Quiz: Attention Mechanisms Deep Dive"
+question_seconds = 600
+
+[[questions]]
+prompt = "Which of these are true of multi-head attention? Select all that apply."
+options = [
+  "Each head learns its own Q, K and V projections",
+  "The heads' outputs are concatenated and projected",
+  "Every head must attend to the same positions",
+  "It removes the need for positional encoding",
+]
+answers = ["a", "b"]
+explanation = "Heads project separately and attend to different positions; their outputs are concatenated and projected back to the model's width."
+"#,
+    )
+    .unwrap();
     let config = dir.join("quizbot.toml");
     std::fs::write(
         &config,
@@ -231,7 +281,7 @@ explanation = "Cross-attention enables alignment between different sequences (e.
     config
 }
 
-async fn burst(players: usize, kind: Kind, latency_ms: u64) -> Run {
+async fn burst(players: usize, kind: Kind, shape: Shape, latency_ms: u64) -> Run {
     let sim = Sim::start(SimConfig {
         latency_ms,
         ..SimConfig::default()
@@ -276,7 +326,7 @@ async fn burst(players: usize, kind: Kind, latency_ms: u64) -> Run {
                     setup.owner,
                     channel,
                     "quiz start",
-                    &[("quiz", "bench".into())],
+                    &[("quiz", shape.quiz_id().into())],
                 )
                 .unwrap();
             sim.wait_response(&h, wait).await.unwrap();
@@ -300,7 +350,7 @@ async fn burst(players: usize, kind: Kind, latency_ms: u64) -> Run {
             // The very question message the bot posts, so that every click carries the same
             // payload (serenity decodes the whole message with each click).
             let quiz = quizbot::quiz::check_file(
-                &dir.path().join("quizzes/bench.toml"),
+                &dir.path().join(format!("quizzes/{}.toml", shape.quiz_id())),
                 &quizbot::render::preflight::DiscordFit,
             )
             .quiz
@@ -324,7 +374,10 @@ async fn burst(players: usize, kind: Kind, latency_ms: u64) -> Run {
     let ids: Vec<String> = message
         .buttons()
         .filter_map(|b| b.custom_id.clone())
+        .chain(message.selects.iter().map(|s| s.custom_id.clone()))
         .collect();
+    // The sets picked in the menu, in turn: right, one short, one too many, another.
+    const SETS: [&[&str]; 4] = [&["0", "1"], &["0"], &["0", "1", "2"], &["2", "3"]];
     let log_start = sim.log().len();
     let cpu_before = cpu_seconds(pid);
     let sim_cpu_before = cpu_seconds(std::process::id());
@@ -336,8 +389,12 @@ async fn burst(players: usize, kind: Kind, latency_ms: u64) -> Run {
     while sent < players {
         let due = ((start.elapsed().as_secs_f64() * players as f64) as usize + 1).min(players);
         while sent < due {
-            sim.click(setup.members[sent], message.id, &ids[sent % ids.len()])
-                .expect("click");
+            let member = setup.members[sent];
+            match shape {
+                Shape::Buttons => sim.click(member, message.id, &ids[sent % ids.len()]),
+                Shape::Multi => sim.select(member, message.id, &ids[0], SETS[sent % SETS.len()]),
+            }
+            .expect("click");
             sent += 1;
         }
         tokio::time::sleep(Duration::from_millis(1)).await;
@@ -428,7 +485,7 @@ async fn burst(players: usize, kind: Kind, latency_ms: u64) -> Run {
         sim.command(setup.owner, channel, "quiz next", &[]).unwrap();
         sim.wait_until(wait, "the reveal", |s| {
             s.message(message.id)
-                .filter(|m| m.buttons().all(|b| b.disabled))
+                .filter(|m| m.buttons().all(|b| b.disabled) && m.selects.iter().all(|s| s.disabled))
                 .map(|_| ())
         })
         .await

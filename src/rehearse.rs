@@ -262,7 +262,7 @@ pub async fn run(opts: Options, out: &mut impl Write) -> anyhow::Result<()> {
                 .embeds
                 .first()
                 .is_some_and(|e| e.title.starts_with("Question "));
-            let revealed = m.buttons().next().is_some_and(|b| b.disabled);
+            let revealed = closed(m) == Some(true);
             match seen.get(&m.id) {
                 None => {
                     write!(out, "{}", show(m))?;
@@ -358,8 +358,16 @@ fn is_count_only(sim: &Sim, message: u64) -> bool {
         m.embeds
             .first()
             .is_some_and(|e| e.title.starts_with("Question "))
-            && m.buttons().next().is_some_and(|b| !b.disabled)
+            && closed(&m) == Some(false)
     })
+}
+
+/// Whether a question's buttons (or its menu) are disabled; `None` when it has neither.
+fn closed(m: &Message) -> Option<bool> {
+    m.buttons()
+        .next()
+        .map(|b| b.disabled)
+        .or_else(|| m.selects.first().map(|s| s.disabled))
 }
 
 /// Each player answers the question after a random delay: right with their own probability.
@@ -375,7 +383,8 @@ fn schedule_clicks(
         .buttons()
         .filter_map(|b| b.custom_id.clone())
         .collect();
-    if buttons.is_empty() {
+    let menu = question.selects.first().filter(|s| !s.disabled);
+    if buttons.is_empty() && menu.is_none() {
         return;
     }
     let correct = correct_choice(question, quiz);
@@ -383,11 +392,36 @@ fn schedule_clicks(
         if rng.unit() < 0.08 {
             continue; // some players miss a question
         }
-        let choice = match correct {
-            Some(c) if rng.unit() < *skill => c,
+        let delay = Duration::from_secs_f64(0.3 + rng.unit() * 0.8 * f64::from(seconds));
+        if let Some(menu) = menu {
+            // A multi-select: the right set, or a few options at random.
+            let values: Vec<String> = match &correct {
+                Some(set) if rng.unit() < *skill => set.iter().map(usize::to_string).collect(),
+                _ => {
+                    let n = menu.options.len() as u64;
+                    let (lo, hi) = (menu.min_values.max(1), menu.max_values.min(n));
+                    let want = lo + rng.next() % (hi - lo + 1);
+                    let mut all: Vec<String> =
+                        menu.options.iter().map(|(_, v)| v.clone()).collect();
+                    while all.len() as u64 > want {
+                        all.remove((rng.next() % all.len() as u64) as usize);
+                    }
+                    all
+                }
+            };
+            let (sim, id, message, custom_id) =
+                (sim.clone(), *id, question.id, menu.custom_id.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                let _ = sim.select(id, message, &custom_id, &values);
+            });
+            continue;
+        }
+        let choice = match correct.as_deref() {
+            Some(&[c]) if rng.unit() < *skill => c,
             _ => (rng.next() % buttons.len() as u64) as usize,
         };
-        let delay = Duration::from_secs_f64(0.3 + rng.unit() * 0.8 * f64::from(seconds));
         let (sim, id, message, custom_id) =
             (sim.clone(), *id, question.id, buttons[choice].clone());
         tokio::spawn(async move {
@@ -397,15 +431,15 @@ fn schedule_clicks(
     }
 }
 
-/// The correct option of a posted question: the players "know" the quiz (with their own
+/// The correct options of a posted question: the players "know" the quiz (with their own
 /// chance of being right), so they look the question up by its prompt.
-fn correct_choice(question: &Message, quiz: &Quiz) -> Option<usize> {
+fn correct_choice(question: &Message, quiz: &Quiz) -> Option<Vec<usize>> {
     let text = &question.embeds.first()?.description;
     quiz.questions
         .iter()
         .filter(|q| text.starts_with(&q.prompt))
         .max_by_key(|q| q.prompt.len())
-        .map(|q| q.answer)
+        .map(|q| q.correct_indexes())
 }
 
 /// The quiz being rehearsed, as the bot will load it.

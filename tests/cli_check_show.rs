@@ -251,11 +251,11 @@ fn show_lists_questions_left_out_in_their_place() {
         summary,
         [
             (json!(1), "choice", json!(null)),
-            (json!(null), "multi", json!("multi-select not played yet")),
+            (json!(2), "multi", json!(null)),
             (json!(null), "choice", json!("option count")),
             (json!(null), "choice", json!("no answer")),
-            (json!(2), "choice", json!(null)),
-            (json!(null), "multi", json!("multi-select not played yet")),
+            (json!(3), "choice", json!(null)),
+            (json!(4), "multi", json!(null)),
         ]
     );
     assert_eq!(questions[1]["answers"], json!([0, 1]));

@@ -68,6 +68,7 @@ fn assert_promises(bytes: &[u8], format: Format) {
         let stats = card::RevealStats {
             counts: vec![1; question.options.len()],
             fastest: Some(("x".into(), 1)),
+            correct: 1,
         };
         assert_eq!(
             measure::problems(&card::reveal(&c, &stats)),
@@ -85,18 +86,15 @@ fn assert_promises(bytes: &[u8], format: Format) {
     for (position, question) in q.questions.iter().enumerate() {
         let view = study::run_question(&ctx, position, Some("a note"));
         assert_eq!(measure::problems(&view), Vec::<String>::new());
-        let choice = (question.answer + 1) % question.options.len();
-        progress
-            .answer(
-                position,
-                choice as u8,
-                question.options.len(),
-                question.answer,
-                0,
-                None,
-            )
-            .unwrap();
-        let feedback = study::run_feedback(&ctx, position, choice as u8, &progress, Some(0));
+        // A wrong answer: another option, or on a multi-select every option but the first.
+        let wrong = (question.answer + 1) % question.options.len();
+        let pick = if question.is_multi() {
+            model::Pick::set(&(1..question.options.len()).collect::<Vec<_>>())
+        } else {
+            model::Pick::One(wrong as u8)
+        };
+        let taken = progress.answer(position, pick, question, 0, None).unwrap();
+        let feedback = study::run_feedback(&ctx, position, taken.choice, &progress, Some(0));
         assert_eq!(measure::problems(&feedback), Vec::<String>::new());
     }
 }
@@ -302,6 +300,8 @@ proptest! {
             CustomId::Start { assignment: session },
             CustomId::RunAnswer { run: session, question, choice },
             CustomId::RunNext { run: session, question },
+            CustomId::Pick { session, question },
+            CustomId::RunPick { run: session, question },
         ] {
             let text = id.to_string();
             prop_assert!(text.len() <= limits::CUSTOM_ID);

@@ -501,6 +501,23 @@ fn toml_answer_that_names_no_option() {
 }
 
 #[test]
+fn toml_answers_make_a_multi_select_question() {
+    let q = valid("multi.toml");
+    assert_eq!(q.questions[0].answers, [0, 2], "sorted, either case");
+    assert!(q.questions[0].is_multi());
+    assert_eq!(q.questions[0].stated_pick_count(), Some(2));
+    assert!(!q.questions[1].is_multi());
+    let both = only_error("error-answer-and-answers.toml");
+    assert_eq!(both.line, 6);
+    assert!(both.message.ends_with("not both"), "{}", both.message);
+    let bad = only_error("error-answers-bad-letter.toml");
+    assert_eq!(
+        bad.message,
+        "question 1: answers entry \"z\" must be the letter of one of its 3 options (a to c)"
+    );
+}
+
+#[test]
 fn toml_unknown_key_is_an_error_with_its_line() {
     let e = only_error("error-unknown-field.toml");
     assert_eq!(e.line, 7);

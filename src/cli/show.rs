@@ -23,9 +23,15 @@ pub fn run(path: &Path, json: bool, out: &mut impl Write) -> std::io::Result<boo
         writeln!(out, "\n{}", quiz.description)?;
     }
     for q in &quiz.questions {
-        writeln!(out, "\n{}. {}   (line {})", q.number, q.prompt, q.line)?;
+        let kind = if q.is_multi() { "; pick several" } else { "" };
+        writeln!(
+            out,
+            "\n{}. {}   (line {}{kind})",
+            q.number, q.prompt, q.line
+        )?;
+        let correct = q.correct_indexes();
         for (i, option) in q.options.iter().enumerate() {
-            let mark = if i == q.answer { "✔" } else { " " };
+            let mark = if correct.contains(&i) { "✔" } else { " " };
             writeln!(out, "  {mark} {}) {option}", letter(i))?;
         }
         if !q.explanation.is_empty() {
@@ -36,7 +42,6 @@ pub fn run(path: &Path, json: bool, out: &mut impl Write) -> std::io::Result<boo
         let why = match l.reason {
             quiz::LeftOutReason::OptionCount(n) => format!("{n} options"),
             quiz::LeftOutReason::NoAnswer => "no answer".to_string(),
-            quiz::LeftOutReason::SeveralAnswers(n) => format!("{n} correct options"),
         };
         writeln!(
             out,

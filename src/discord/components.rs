@@ -9,6 +9,8 @@ use serenity::{ComponentInteraction, CreateInteractionResponse};
 
 use super::convert;
 use super::types::Error;
+use crate::quiz::model::MAX_OPTIONS;
+use crate::quiz::Pick;
 use crate::render::custom_id::CustomId;
 use crate::render::notices;
 use crate::runtime::app::App;
@@ -32,6 +34,8 @@ pub struct Click {
     guild: u64,
     name: String,
     custom_id: String,
+    /// The options picked in a select menu (as our values: option indexes); empty for a button.
+    values: Vec<String>,
     message: u64,
 }
 
@@ -48,6 +52,10 @@ impl Click {
             guild: interaction.guild_id.map_or(0, |g| g.get()),
             name: display_name(interaction.member.as_ref(), &interaction.user),
             custom_id: interaction.data.custom_id.clone(),
+            values: match &interaction.data.kind {
+                serenity::ComponentInteractionDataKind::StringSelect { values } => values.clone(),
+                _ => Vec::new(),
+            },
             message: interaction.message.id.get(),
         })
     }
@@ -58,6 +66,17 @@ impl Click {
 
     pub fn user(&self) -> u64 {
         self.user
+    }
+
+    /// The set picked in a select menu. Values that are not option indexes of ours make an
+    /// empty set, which every question refuses.
+    fn picked(&self) -> Pick {
+        let indexes: Option<Vec<usize>> = self
+            .values
+            .iter()
+            .map(|v| v.parse::<usize>().ok().filter(|&i| i < MAX_OPTIONS))
+            .collect();
+        Pick::set(&indexes.unwrap_or_default())
     }
 }
 
@@ -78,15 +97,16 @@ pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Resu
                 .await
                 .unwrap_or_else(|e| failed(&e, user))
         }
-        Ok(CustomId::RunAnswer {
-            run,
-            question,
-            choice,
-        }) => Box::pin(study::answer(
+        Ok(
+            id @ (CustomId::RunAnswer { run, question, .. } | CustomId::RunPick { run, question }),
+        ) => Box::pin(study::answer(
             app,
             run,
             question as usize,
-            choice,
+            match id {
+                CustomId::RunAnswer { choice, .. } => Pick::One(choice),
+                _ => click.picked(),
+            },
             guild,
             user,
             &click.name,
@@ -101,16 +121,20 @@ pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Resu
         Ok(CustomId::RunNext { run, .. }) => Box::pin(study::next(app, run, guild, user))
             .await
             .unwrap_or_else(|e| failed(&e, user)),
-        Ok(CustomId::Answer {
-            session,
-            question,
-            choice,
-        }) => {
+        Ok(
+            id @ (CustomId::Answer {
+                session, question, ..
+            }
+            | CustomId::Pick { session, question }),
+        ) => {
             let answer = live::Click {
                 user,
                 name: &click.name,
                 position: question as usize,
-                choice,
+                pick: match id {
+                    CustomId::Answer { choice, .. } => Pick::One(choice),
+                    _ => click.picked(),
+                },
                 message: Some(click.message),
             };
             // A store that cannot be read still gets the member an answer, never silence.

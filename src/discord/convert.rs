@@ -5,7 +5,8 @@
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, EditMessage,
+    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, EditMessage,
 };
 
 use crate::render::measure;
@@ -45,9 +46,23 @@ pub fn embed(e: &view::EmbedView) -> CreateEmbed {
 }
 
 pub fn rows(v: &MessageView) -> Vec<CreateActionRow> {
-    v.rows
-        .iter()
-        .map(|row| {
+    let select = v.select.as_ref().map(|m| {
+        let options = m
+            .options
+            .iter()
+            .map(|(label, value)| CreateSelectMenuOption::new(label, value))
+            .collect();
+        CreateActionRow::SelectMenu(
+            CreateSelectMenu::new(&m.custom_id, CreateSelectMenuKind::String { options })
+                .placeholder(&m.placeholder)
+                .min_values(m.min_values)
+                .max_values(m.max_values)
+                .disabled(m.disabled),
+        )
+    });
+    select
+        .into_iter()
+        .chain(v.rows.iter().map(|row| {
             CreateActionRow::Buttons(
                 row.iter()
                     .map(|b| {
@@ -63,7 +78,7 @@ pub fn rows(v: &MessageView) -> Vec<CreateActionRow> {
                     })
                     .collect(),
             )
-        })
+        }))
         .collect()
 }
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::scoring::{self, Rules};
+use crate::quiz::model::Pick;
 use crate::quiz::Quiz;
 
 /// How a session plays, fixed when it starts.
@@ -36,11 +37,20 @@ pub struct Opened {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
-    pub choice: u8,
+    /// What was picked, as [`Pick::stored`] keeps it: the option's index, or the set's bits on
+    /// a multi-select question.
+    pub choice: u16,
     pub at: i64,
     pub elapsed_ms: u64,
     pub correct: bool,
     pub points: u32,
+}
+
+impl Answer {
+    /// What was picked, read for `question`; `None` for a value it cannot have.
+    pub fn pick(&self, question: &crate::quiz::Question) -> Option<Pick> {
+        Pick::from_stored(question, self.choice)
+    }
 }
 
 /// Why an answer was not taken; each becomes a polite ephemeral reply.
@@ -52,10 +62,11 @@ pub enum Refusal {
     NotOpen,
     /// One answer per question; this is the one already given.
     AlreadyAnswered {
-        choice: u8,
+        pick: Pick,
     },
     Finished,
-    /// The choice is not one of the question's options.
+    /// The choice is not one of the question's options (or a set on a single-choice question,
+    /// or one option on a multi-select one).
     NoSuchOption,
 }
 
@@ -94,9 +105,12 @@ pub struct Standing {
 pub struct Reveal {
     pub position: usize,
     pub question_index: usize,
-    /// Answers per option, in option order.
+    /// Answers per option, in option order (on a multi-select question, how many picked each
+    /// option among the rest).
     pub counts: Vec<u64>,
     pub answered: u64,
+    /// How many got it right (the whole set, on a multi-select question).
+    pub correct: u64,
     /// The fastest correct player's name and time.
     pub fastest: Option<(u64, String, u64)>,
 }
@@ -232,7 +246,7 @@ impl LiveSession {
         user: u64,
         name: &str,
         position: usize,
-        choice: u8,
+        pick: Pick,
         now: i64,
     ) -> Result<Accepted, Refusal> {
         let open = match self.phase {
@@ -250,19 +264,20 @@ impl LiveSession {
         }
         let question_index = self.order[open];
         let question = &self.quiz.questions[question_index];
-        if usize::from(choice) >= question.options.len() {
+        if !question.accepts(pick) {
             return Err(Refusal::NoSuchOption);
         }
+        let choice = pick.stored();
         let previous = self.answers[open].get(&user).cloned();
         if let Some(prev) = &previous {
             if !self.settings.allow_change || prev.choice == choice {
                 return Err(Refusal::AlreadyAnswered {
-                    choice: prev.choice,
+                    pick: prev.pick(question).unwrap_or(pick),
                 });
             }
         }
         let elapsed_ms = (now - opened.at).max(0) as u64;
-        let correct = usize::from(choice) == question.answer;
+        let correct = question.is_correct(pick);
         let limit_ms = (opened.deadline - opened.at).max(1) as u64;
         let streak = self.totals.get(&user).map_or(0, |t| t.streak);
         let answer = Answer {
@@ -345,13 +360,18 @@ impl LiveSession {
         };
         self.phase = Phase::Closed { position };
         let question_index = self.order[position];
-        let options = self.quiz.questions[question_index].options.len();
-        let mut counts = vec![0u64; options];
+        let question = &self.quiz.questions[question_index];
+        let mut counts = vec![0u64; question.options.len()];
         let mut fastest: Option<(u64, u64)> = None;
+        let mut correct = 0;
         for (&user, a) in &self.answers[position] {
-            if let Some(c) = counts.get_mut(usize::from(a.choice)) {
-                *c += 1;
+            // A multi-select answer counts once for every option in its set.
+            for i in a.pick(question).map(Pick::indexes).unwrap_or_default() {
+                if let Some(c) = counts.get_mut(i) {
+                    *c += 1;
+                }
             }
+            correct += u64::from(a.correct);
             if a.correct && fastest.is_none_or(|(u, ms)| (a.elapsed_ms, user) < (ms, u)) {
                 fastest = Some((user, a.elapsed_ms));
             }
@@ -385,6 +405,7 @@ impl LiveSession {
             position,
             question_index,
             answered: answered.len() as u64,
+            correct,
             counts,
             fastest: fastest.map(|(u, ms)| (u, self.name(u).to_string(), ms)),
         })
@@ -493,6 +514,7 @@ mod tests {
                     prompt: format!("Q{i}"),
                     options: vec!["a".into(), "b".into(), "c".into()],
                     answer: 1,
+                    answers: Vec::new(),
                     explanation: String::new(),
                     seconds: None,
                     points: 1,
@@ -521,6 +543,56 @@ mod tests {
     }
 
     #[test]
+    fn a_multi_select_scores_the_whole_set_and_counts_every_option_picked() {
+        let mut q = (*quiz(1)).clone();
+        q.questions[0].answers = vec![0, 2];
+        q.questions[0].answer = 0;
+        let mut s = LiveSession::new(
+            1,
+            Arc::new(q),
+            vec![0],
+            Settings {
+                seconds: 20,
+                rules: Rules {
+                    scoring: Scoring::Correct,
+                    streak_bonus: false,
+                },
+                allow_change: false,
+            },
+        );
+        s.open_next(0);
+        let right = s.answer(1, "all", 0, Pick::set(&[0, 2]), 1_000).unwrap();
+        assert!(right.answer.correct);
+        assert_eq!(right.answer.points, 1);
+        let part = s.answer(2, "part", 0, Pick::set(&[0]), 1_000).unwrap();
+        assert!(!part.answer.correct, "all or nothing: one of two is wrong");
+        assert_eq!(part.answer.points, 0);
+        let over = s
+            .answer(3, "over", 0, Pick::set(&[0, 1, 2]), 1_000)
+            .unwrap();
+        assert!(!over.answer.correct, "an extra option is wrong");
+        assert_eq!(
+            s.answer(4, "button", 0, Pick::One(0), 1_000),
+            Err(Refusal::NoSuchOption),
+            "a single option is not an answer to a multi-select"
+        );
+        assert_eq!(
+            s.answer(1, "all", 0, Pick::set(&[1]), 2_000),
+            Err(Refusal::AlreadyAnswered {
+                pick: Pick::set(&[0, 2])
+            })
+        );
+        let reveal = s.close().unwrap();
+        assert_eq!(
+            reveal.counts,
+            [3, 1, 2],
+            "each option counted per player who picked it"
+        );
+        assert_eq!((reveal.answered, reveal.correct), (3, 1));
+        assert_eq!(reveal.fastest.map(|f| f.0), Some(1));
+    }
+
+    #[test]
     fn opening_sets_the_deadline_from_the_time_limit() {
         let mut s = session(2, Scoring::Speed, false);
         assert_eq!(s.next_position(), Some(0));
@@ -534,14 +606,14 @@ mod tests {
     fn an_answer_is_scored_by_speed_and_counted_once() {
         let mut s = session(1, Scoring::Speed, false);
         s.open_next(0);
-        let a = s.answer(7, "ann", 0, 1, 10_000).unwrap();
+        let a = s.answer(7, "ann", 0, Pick::One(1), 10_000).unwrap();
         assert_eq!(
             (a.answer.correct, a.answer.points, a.answer.elapsed_ms),
             (true, 750, 10_000)
         );
         assert_eq!(
-            s.answer(7, "ann", 0, 2, 11_000),
-            Err(Refusal::AlreadyAnswered { choice: 1 })
+            s.answer(7, "ann", 0, Pick::One(2), 11_000),
+            Err(Refusal::AlreadyAnswered { pick: Pick::One(1) })
         );
         assert_eq!(s.answered_count(0), 1);
     }
@@ -550,8 +622,8 @@ mod tests {
     fn changes_only_when_allowed_and_rollback_restores() {
         let mut s = session(1, Scoring::Correct, true);
         s.open_next(0);
-        let first = s.answer(7, "ann", 0, 0, 1_000).unwrap();
-        let second = s.answer(7, "ann", 0, 1, 2_000).unwrap();
+        let first = s.answer(7, "ann", 0, Pick::One(0), 1_000).unwrap();
+        let second = s.answer(7, "ann", 0, Pick::One(1), 2_000).unwrap();
         assert_eq!(second.previous, Some(first.answer.clone()));
         s.rollback(7, &second);
         assert_eq!(s.answer_of(7, 0), Some(&first.answer));
@@ -562,38 +634,44 @@ mod tests {
     #[test]
     fn refusals_for_closed_future_finished_and_invalid() {
         let mut s = session(2, Scoring::Speed, false);
-        assert_eq!(s.answer(1, "a", 0, 0, 0), Err(Refusal::NotOpen));
+        assert_eq!(s.answer(1, "a", 0, Pick::One(0), 0), Err(Refusal::NotOpen));
         s.open_next(0);
         assert_eq!(
-            s.answer(1, "a", 1, 0, 0),
+            s.answer(1, "a", 1, Pick::One(0), 0),
             Err(Refusal::NotOpen),
             "a later question"
         );
-        assert_eq!(s.answer(1, "a", 0, 3, 0), Err(Refusal::NoSuchOption));
         assert_eq!(
-            s.answer(1, "a", 0, 0, 20_001),
+            s.answer(1, "a", 0, Pick::One(3), 0),
+            Err(Refusal::NoSuchOption)
+        );
+        assert_eq!(
+            s.answer(1, "a", 0, Pick::One(0), 20_001),
             Err(Refusal::Closed),
             "after the deadline"
         );
         s.close();
-        assert_eq!(s.answer(1, "a", 0, 0, 1), Err(Refusal::Closed));
+        assert_eq!(s.answer(1, "a", 0, Pick::One(0), 1), Err(Refusal::Closed));
         s.open_next(30_000);
         assert_eq!(
-            s.answer(1, "a", 0, 0, 30_001),
+            s.answer(1, "a", 0, Pick::One(0), 30_001),
             Err(Refusal::Closed),
             "an earlier question"
         );
         s.finish();
-        assert_eq!(s.answer(1, "a", 1, 0, 30_002), Err(Refusal::Finished));
+        assert_eq!(
+            s.answer(1, "a", 1, Pick::One(0), 30_002),
+            Err(Refusal::Finished)
+        );
     }
 
     #[test]
     fn close_counts_per_option_and_finds_the_fastest_correct() {
         let mut s = session(1, Scoring::Speed, false);
         s.open_next(0);
-        s.answer(1, "slow", 0, 1, 5_000).unwrap();
-        s.answer(2, "fast", 0, 1, 2_000).unwrap();
-        s.answer(3, "wrong", 0, 0, 1_000).unwrap();
+        s.answer(1, "slow", 0, Pick::One(1), 5_000).unwrap();
+        s.answer(2, "fast", 0, Pick::One(1), 2_000).unwrap();
+        s.answer(3, "wrong", 0, Pick::One(0), 1_000).unwrap();
         let r = s.close().unwrap();
         assert_eq!(r.counts, vec![1, 2, 0]);
         assert_eq!(r.answered, 3);
@@ -609,7 +687,12 @@ mod tests {
         for (q, choice) in [1u8, 1, 0, 1].iter().enumerate() {
             let t0 = q as i64 * 100_000;
             s.open_next(t0);
-            points.push(s.answer(9, "p", q, *choice, t0).unwrap().answer.points);
+            points.push(
+                s.answer(9, "p", q, Pick::One(*choice), t0)
+                    .unwrap()
+                    .answer
+                    .points,
+            );
             s.close();
         }
         assert_eq!(points, [1000, 1100, 0, 1000]);
@@ -630,7 +713,13 @@ mod tests {
             (10_000, 10_000 + first.deadline)
         );
         // Speed counts from the new opening: an answer 0.3 s after it scores full marks.
-        assert_eq!(s.answer(9, "p", 0, 1, 10_300).unwrap().answer.points, 1000);
+        assert_eq!(
+            s.answer(9, "p", 0, Pick::One(1), 10_300)
+                .unwrap()
+                .answer
+                .points,
+            1000
+        );
         assert_eq!(
             s.reopen(0, 20_000),
             None,
@@ -645,21 +734,27 @@ mod tests {
     fn a_skipped_question_breaks_the_streak() {
         let mut s = session(3, Scoring::Speed, false);
         s.open_next(0);
-        s.answer(9, "p", 0, 1, 0).unwrap();
+        s.answer(9, "p", 0, Pick::One(1), 0).unwrap();
         s.close();
         s.open_next(100_000);
         s.close(); // no answer
         s.open_next(200_000);
-        assert_eq!(s.answer(9, "p", 2, 1, 200_000).unwrap().answer.points, 1000);
+        assert_eq!(
+            s.answer(9, "p", 2, Pick::One(1), 200_000)
+                .unwrap()
+                .answer
+                .points,
+            1000
+        );
     }
 
     #[test]
     fn standings_rank_by_points_then_time_on_correct_answers() {
         let mut s = session(1, Scoring::Correct, false);
         s.open_next(0);
-        s.answer(1, "later", 0, 1, 3_000).unwrap();
-        s.answer(2, "sooner", 0, 1, 1_000).unwrap();
-        s.answer(3, "wrong", 0, 0, 500).unwrap();
+        s.answer(1, "later", 0, Pick::One(1), 3_000).unwrap();
+        s.answer(2, "sooner", 0, Pick::One(1), 1_000).unwrap();
+        s.answer(3, "wrong", 0, Pick::One(0), 500).unwrap();
         s.close();
         let names: Vec<_> = s
             .standings()
@@ -685,7 +780,7 @@ mod tests {
             let (_, opened) = live.open_next(q as i64 * 100_000).unwrap();
             for (user, choice) in [(1u64, 1u8), (2, if q == 0 { 1 } else { 0 })] {
                 let a = live
-                    .answer(user, "p", q, choice, opened.at + 1_000)
+                    .answer(user, "p", q, Pick::One(choice), opened.at + 1_000)
                     .unwrap();
                 stored.push((q, opened, user, a.answer));
             }
@@ -710,11 +805,11 @@ mod tests {
     fn finish_closes_an_open_question_and_hardest_is_the_least_answered_right() {
         let mut s = session(3, Scoring::Correct, false);
         s.open_next(0);
-        s.answer(1, "a", 0, 1, 1).unwrap();
+        s.answer(1, "a", 0, Pick::One(1), 1).unwrap();
         s.close();
         s.open_next(10);
-        s.answer(1, "a", 1, 0, 11).unwrap();
-        s.answer(2, "b", 1, 1, 12).unwrap();
+        s.answer(1, "a", 1, Pick::One(0), 11).unwrap();
+        s.answer(2, "b", 1, Pick::One(1), 12).unwrap();
         let reveal = s.finish().expect("the open question is revealed");
         assert_eq!(reveal.position, 1);
         assert_eq!(s.phase(), Phase::Finished);

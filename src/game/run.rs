@@ -3,6 +3,9 @@
 //! run's [`Progress`], applies one [`Progress::answer`] and saves the result in the same
 //! transaction, so two clicks racing each other can never both count.
 
+use crate::quiz::model::Pick;
+use crate::quiz::Question;
+
 /// What a run is for; it decides which boards an answer counts toward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunKind {
@@ -50,7 +53,8 @@ pub struct Progress {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Taken {
     pub position: usize,
-    pub choice: u8,
+    /// As [`Pick::stored`] keeps it.
+    pub choice: u16,
     pub correct: bool,
     /// This was the last question: the run is complete.
     pub finished: bool,
@@ -83,15 +87,13 @@ impl Progress {
         self.answered >= self.questions
     }
 
-    /// Takes the answer `choice` to the question at `position`, which has `options` options and
-    /// its correct one at `correct_index`. `closes_at` is the assignment's due time (Unix ms),
-    /// if the run has one.
+    /// Takes the answer `pick` to `question`, at `position` in the run. `closes_at` is the
+    /// assignment's due time (Unix ms), if the run has one.
     pub fn answer(
         &mut self,
         position: usize,
-        choice: u8,
-        options: usize,
-        correct_index: usize,
+        pick: Pick,
+        question: &Question,
         now: i64,
         closes_at: Option<i64>,
     ) -> Result<Taken, RunRefusal> {
@@ -107,10 +109,10 @@ impl Progress {
         if closes_at.is_some_and(|due| now >= due) {
             return Err(RunRefusal::Closed);
         }
-        if usize::from(choice) >= options {
+        if !question.accepts(pick) {
             return Err(RunRefusal::NoSuchOption);
         }
-        let correct = usize::from(choice) == correct_index;
+        let correct = question.is_correct(pick);
         self.answered += 1;
         if correct {
             self.correct += 1;
@@ -121,7 +123,7 @@ impl Progress {
         }
         Ok(Taken {
             position,
-            choice,
+            choice: pick.stored(),
             correct,
             finished: self.is_finished(),
         })
@@ -132,13 +134,61 @@ impl Progress {
 mod tests {
     use super::*;
 
+    /// A question with `options` options, the correct one at `correct`.
+    fn q(options: usize, correct: usize) -> Question {
+        Question {
+            number: 1,
+            line: 1,
+            prompt: "?".into(),
+            options: (0..options).map(|i| format!("o{i}")).collect(),
+            answer: correct,
+            answers: Vec::new(),
+            explanation: String::new(),
+            seconds: None,
+            points: 1,
+            tags: Vec::new(),
+            difficulty: None,
+        }
+    }
+
+    #[test]
+    fn a_multi_select_is_right_only_with_the_whole_set() {
+        let mut multi = q(4, 0);
+        multi.answers = vec![0, 2];
+        let mut p = Progress::new(3);
+        assert!(
+            p.answer(0, Pick::set(&[0, 2]), &multi, 0, None)
+                .unwrap()
+                .correct
+        );
+        assert!(
+            !p.answer(1, Pick::set(&[0]), &multi, 0, None)
+                .unwrap()
+                .correct
+        );
+        assert_eq!(
+            p.answer(2, Pick::One(0), &multi, 0, None),
+            Err(RunRefusal::NoSuchOption),
+            "a button click on a multi-select"
+        );
+        assert_eq!(
+            p.answer(2, Pick::set(&[5]), &multi, 0, None),
+            Err(RunRefusal::NoSuchOption)
+        );
+        assert_eq!(
+            p.answer(2, Pick::Set(0), &multi, 0, None),
+            Err(RunRefusal::NoSuchOption)
+        );
+        assert_eq!(p.answered, 2);
+    }
+
     #[test]
     fn answers_advance_one_question_at_a_time_and_count_streaks() {
         let mut p = Progress::new(3);
-        let a = p.answer(0, 1, 4, 1, 0, None).unwrap();
+        let a = p.answer(0, Pick::One(1), &q(4, 1), 0, None).unwrap();
         assert!(a.correct && !a.finished);
-        p.answer(1, 1, 4, 1, 0, None).unwrap();
-        let last = p.answer(2, 0, 4, 1, 0, None).unwrap();
+        p.answer(1, Pick::One(1), &q(4, 1), 0, None).unwrap();
+        let last = p.answer(2, Pick::One(0), &q(4, 1), 0, None).unwrap();
         assert!(!last.correct && last.finished);
         assert_eq!(
             (p.answered, p.correct, p.streak, p.best_streak),
@@ -150,10 +200,10 @@ mod tests {
     #[test]
     fn a_second_click_on_an_answered_question_changes_nothing() {
         let mut p = Progress::new(3);
-        p.answer(0, 0, 4, 1, 0, None).unwrap();
+        p.answer(0, Pick::One(0), &q(4, 1), 0, None).unwrap();
         let before = p;
         assert_eq!(
-            p.answer(0, 1, 4, 1, 0, None),
+            p.answer(0, Pick::One(1), &q(4, 1), 0, None),
             Err(RunRefusal::AlreadyAnswered)
         );
         assert_eq!(p, before);
@@ -162,8 +212,14 @@ mod tests {
     #[test]
     fn questions_ahead_and_missing_options_are_refused() {
         let mut p = Progress::new(3);
-        assert_eq!(p.answer(2, 0, 4, 1, 0, None), Err(RunRefusal::NotYet));
-        assert_eq!(p.answer(0, 4, 4, 1, 0, None), Err(RunRefusal::NoSuchOption));
+        assert_eq!(
+            p.answer(2, Pick::One(0), &q(4, 1), 0, None),
+            Err(RunRefusal::NotYet)
+        );
+        assert_eq!(
+            p.answer(0, Pick::One(4), &q(4, 1), 0, None),
+            Err(RunRefusal::NoSuchOption)
+        );
         assert_eq!(p.answered, 0);
     }
 
@@ -171,17 +227,22 @@ mod tests {
     fn after_the_due_time_nothing_is_taken() {
         let mut p = Progress::new(3);
         assert_eq!(
-            p.answer(0, 0, 4, 1, 1_000, Some(1_000)),
+            p.answer(0, Pick::One(0), &q(4, 1), 1_000, Some(1_000)),
             Err(RunRefusal::Closed)
         );
-        assert!(p.answer(0, 0, 4, 1, 999, Some(1_000)).is_ok());
+        assert!(p
+            .answer(0, Pick::One(0), &q(4, 1), 999, Some(1_000))
+            .is_ok());
     }
 
     #[test]
     fn a_finished_run_takes_no_more() {
         let mut p = Progress::new(1);
-        p.answer(0, 0, 2, 0, 0, None).unwrap();
-        assert_eq!(p.answer(1, 0, 2, 0, 0, None), Err(RunRefusal::Finished));
+        p.answer(0, Pick::One(0), &q(2, 0), 0, None).unwrap();
+        assert_eq!(
+            p.answer(1, Pick::One(0), &q(2, 0), 0, None),
+            Err(RunRefusal::Finished)
+        );
     }
 
     #[test]

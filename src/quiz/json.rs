@@ -131,6 +131,7 @@ fn simple(
             prompt,
             options,
             answer,
+            answers: Vec::new(),
             explanation,
             seconds: None,
             points: 1,

@@ -24,7 +24,7 @@ use std::path::Path;
 
 pub use self::diagnostic::{Diagnostic, Severity};
 pub use self::fit::Fit;
-pub use self::model::{Question, Quiz, Tier};
+pub use self::model::{Pick, Question, Quiz, Tier};
 
 /// The file formats a quiz can be written in, chosen by extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +93,7 @@ pub struct LeftOut {
     pub line: usize,
     pub prompt: String,
     pub options: Vec<String>,
-    /// The correct options as read: several for a multi-select question, none when unmarked.
+    /// The correct option as read, when one was marked.
     pub answers: Vec<usize>,
     pub explanation: String,
     pub reason: LeftOutReason,
@@ -104,8 +104,6 @@ pub enum LeftOutReason {
     /// Fewer than two options (a fill-in question has none) or more than ten.
     OptionCount(usize),
     NoAnswer,
-    /// This many options are marked correct: a multi-select question.
-    SeveralAnswers(usize),
 }
 
 /// Source positions of the quiz's parts, for diagnostics found after parsing.

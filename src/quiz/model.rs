@@ -28,8 +28,14 @@ pub struct Question {
     pub prompt: String,
     /// 2 to 10 options, in the order they are lettered (A, B, C, …).
     pub options: Vec<String>,
-    /// Zero-based index into `options`.
+    /// Zero-based index into `options`: the correct option, or for a multi-select question the
+    /// first of [`Question::answers`].
     pub answer: usize,
+    /// Every correct option of a multi-select question (two or more, sorted, zero-based);
+    /// empty for a question with one correct option. A player scores it by picking exactly
+    /// this set (docs/quiz-format.md, "Multi-select questions").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<usize>,
     /// May be empty when the author gave none.
     pub explanation: String,
     /// This question's own time limit, if the file sets one.
@@ -224,6 +230,74 @@ impl Question {
         &self.options[self.answer]
     }
 
+    /// Several options are correct: the player picks a set.
+    pub fn is_multi(&self) -> bool {
+        self.answers.len() > 1
+    }
+
+    /// The correct options as a [`Pick`].
+    pub fn correct_pick(&self) -> Pick {
+        if self.is_multi() {
+            Pick::set(&self.answers)
+        } else {
+            Pick::One(self.answer as u8)
+        }
+    }
+
+    /// Every correct option, in order: one, or the set of a multi-select question.
+    pub fn correct_indexes(&self) -> Vec<usize> {
+        if self.is_multi() {
+            self.answers.clone()
+        } else {
+            vec![self.answer]
+        }
+    }
+
+    /// How many options a player of a multi-select question must pick, when the prompt says
+    /// it ("Choose 2", "select three") and the answer agrees; `None` otherwise ("Select all
+    /// that apply" leaves it open, and a prompt that miscounts is not believed).
+    pub fn stated_pick_count(&self) -> Option<usize> {
+        if !self.is_multi() {
+            return None;
+        }
+        let words: Vec<String> = self
+            .prompt
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        const NUMBERS: [&str; 9] = [
+            "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        ];
+        words.windows(2).find_map(|w| {
+            let verb = matches!(
+                w[0].as_str(),
+                "choose" | "select" | "pick" | "mark" | "identify"
+            );
+            let n = w[1]
+                .parse::<usize>()
+                .ok()
+                .or_else(|| NUMBERS.iter().position(|&n| n == w[1]).map(|i| i + 2))?;
+            (verb && n == self.answers.len()).then_some(n)
+        })
+    }
+
+    /// Whether `pick` is exactly the correct answer (the whole set, for a multi-select).
+    pub fn is_correct(&self, pick: Pick) -> bool {
+        pick == self.correct_pick()
+    }
+
+    /// Whether `pick` is a possible answer to this question: one option of a single-choice
+    /// question, a non-empty set of its options for a multi-select one.
+    pub fn accepts(&self, pick: Pick) -> bool {
+        let n = self.options.len();
+        match pick {
+            Pick::One(i) => !self.is_multi() && usize::from(i) < n,
+            Pick::Set(mask) => self.is_multi() && mask != 0 && u32::from(mask) < (1u32 << n),
+        }
+    }
+
     /// A stable name for the question's content (prompt, options, answer): the same question
     /// in a re-uploaded file keeps its key, an edited one gets a new one. `/review` tracks
     /// mistakes by it. FNV-1a, 64 bits, as 16 hex digits.
@@ -243,7 +317,71 @@ impl Question {
             feed(o.as_bytes());
         }
         feed(&(self.answer as u64).to_le_bytes());
+        // Single-choice keys stay as they were before multi-select existed.
+        if self.is_multi() {
+            for &a in &self.answers {
+                feed(&(a as u64).to_le_bytes());
+            }
+        }
         format!("{h:016x}")
+    }
+}
+
+/// What a player answered to a question with options: one option, or the set picked on a
+/// multi-select question (bit `i` for option `i`). Stored as one integer (see
+/// [`Pick::stored`]): the option's index, or the set's bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pick {
+    One(u8),
+    Set(u16),
+}
+
+impl Pick {
+    /// The set of these option indexes (those past the tenth are ignored).
+    pub fn set(indexes: &[usize]) -> Pick {
+        Pick::Set(
+            indexes
+                .iter()
+                .filter(|&&i| i < 16)
+                .fold(0u16, |m, &i| m | (1 << i)),
+        )
+    }
+
+    /// The options picked, in order.
+    pub fn indexes(self) -> Vec<usize> {
+        match self {
+            Pick::One(i) => vec![usize::from(i)],
+            Pick::Set(mask) => (0..16).filter(|i| mask & (1 << i) != 0).collect(),
+        }
+    }
+
+    /// "B", or "A, C" for a set.
+    pub fn letters(self) -> String {
+        self.indexes()
+            .into_iter()
+            .filter(|&i| i < 26)
+            .map(|i| letter(i).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The integer an answer keeps (and SQLite's `choice` columns).
+    pub fn stored(self) -> u16 {
+        match self {
+            Pick::One(i) => u16::from(i),
+            Pick::Set(mask) => mask,
+        }
+    }
+
+    /// A stored integer read back for `question` (its kind says which form it has); `None`
+    /// for a value no answer could have stored.
+    pub fn from_stored(question: &Question, stored: u16) -> Option<Pick> {
+        let pick = if question.is_multi() {
+            Pick::Set(stored)
+        } else {
+            Pick::One(u8::try_from(stored).ok()?)
+        };
+        question.accepts(pick).then_some(pick)
     }
 }
 
@@ -288,6 +426,7 @@ mod tests {
             prompt: prompt.into(),
             options: options.iter().map(|o| o.to_string()).collect(),
             answer,
+            answers: Vec::new(),
             explanation: String::new(),
             seconds: None,
             points: 1,
@@ -372,6 +511,47 @@ mod tests {
             seen.len() > 450,
             "{} of 500 drawn over 400 games",
             seen.len()
+        );
+    }
+
+    #[test]
+    fn a_multi_select_says_how_many_to_pick_only_when_the_answer_agrees() {
+        let multi = |prompt: &str, answers: &[usize]| Question {
+            answers: answers.to_vec(),
+            answer: answers[0],
+            ..q(prompt, &["a", "b", "c", "d"], 0)
+        };
+        for (prompt, answers, want) in [
+            ("Which are prime? (Choose 2)", &[0, 1][..], Some(2)),
+            ("Select three of these.", &[0, 1, 3], Some(3)),
+            ("PICK 2: which are prime?", &[1, 2], Some(2)),
+            ("Which are prime? Select all that apply.", &[0, 1], None),
+            ("Choose 3 of these", &[0, 1], None), // the prompt miscounts: not believed
+            ("Which 2 are prime?", &[0, 1], None),
+        ] {
+            assert_eq!(multi(prompt, answers).stated_pick_count(), want, "{prompt}");
+        }
+        assert_eq!(q("Choose 2", &["a", "b"], 0).stated_pick_count(), None);
+    }
+
+    #[test]
+    fn picks_are_stored_as_one_number_and_read_back_by_the_question() {
+        let one = q("?", &["a", "b", "c"], 1);
+        let mut multi = one.clone();
+        multi.answers = vec![0, 2];
+        multi.answer = 0;
+        assert_eq!(Pick::set(&[2, 0]).stored(), 0b101);
+        assert_eq!(Pick::from_stored(&multi, 0b101), Some(Pick::set(&[0, 2])));
+        assert_eq!(Pick::from_stored(&one, 1), Some(Pick::One(1)));
+        assert_eq!(Pick::from_stored(&one, 3), None, "no fourth option");
+        assert_eq!(Pick::from_stored(&multi, 0b1000), None);
+        assert_eq!(Pick::set(&[0, 2]).letters(), "A, C");
+        assert!(multi.is_correct(Pick::set(&[2, 0])));
+        assert!(!multi.is_correct(Pick::set(&[0])));
+        assert_ne!(
+            one.key(),
+            multi.key(),
+            "a different answer, a different question"
         );
     }
 

@@ -139,6 +139,7 @@ pub fn parse_results(id: &str, items: &[Value], lines: &[usize]) -> Result<Parse
             prompt,
             options,
             answer,
+            answers: Vec::new(),
             explanation: String::new(),
             seconds: None,
             points: 1,

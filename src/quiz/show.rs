@@ -59,11 +59,11 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
         .map(|q| ShowQuestion {
             number: Some(q.number),
             line: q.line,
-            kind: "choice",
+            kind: if q.is_multi() { "multi" } else { "choice" },
             prompt: &q.prompt,
             options: &q.options,
-            answer: Some(Some(q.answer)),
-            answers: None,
+            answer: (!q.is_multi()).then_some(Some(q.answer)),
+            answers: q.is_multi().then_some(q.answers.as_slice()),
             explanation: &q.explanation,
             seconds: q.seconds.or(quiz.question_seconds),
             points: q.points,
@@ -73,15 +73,18 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
         })
         .collect();
     for l in left_out {
-        let multi = matches!(l.reason, LeftOutReason::SeveralAnswers(_));
         questions.push(ShowQuestion {
             number: None,
             line: l.line,
-            kind: if multi { "multi" } else { "choice" },
+            kind: if l.answers.len() > 1 {
+                "multi"
+            } else {
+                "choice"
+            },
             prompt: &l.prompt,
             options: &l.options,
-            answer: (!multi).then(|| l.answers.first().copied()),
-            answers: multi.then_some(l.answers.as_slice()),
+            answer: (l.answers.len() < 2).then(|| l.answers.first().copied()),
+            answers: (l.answers.len() > 1).then_some(l.answers.as_slice()),
             explanation: &l.explanation,
             seconds: None,
             points: 1,
@@ -90,7 +93,6 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
             left_out: Some(match l.reason {
                 LeftOutReason::OptionCount(_) => "option count",
                 LeftOutReason::NoAnswer => "no answer",
-                LeftOutReason::SeveralAnswers(_) => "multi-select not played yet",
             }),
         });
     }

@@ -32,7 +32,9 @@ struct RawQuiz {
 struct RawQuestion {
     prompt: String,
     options: Spanned<Vec<String>>,
-    answer: Spanned<String>,
+    /// The correct option's letter; or `answers`, the letters of a multi-select question.
+    answer: Option<Spanned<String>>,
+    answers: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     explanation: String,
     seconds: Option<Spanned<i64>>,
@@ -146,31 +148,77 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
     for (i, spanned) in raw.questions.iter().enumerate() {
         let (line, _) = at(spanned.span());
         let q = spanned.get_ref();
-        let (answer_line, answer_col) = at(q.answer.span());
         let (options_line, options_col) = at(q.options.span());
         let options = q.options.get_ref().clone();
-        let answer_text = q.answer.get_ref().trim();
-        let mut letters = answer_text.chars();
-        let answer = match (letters.next(), letters.next()) {
-            (Some(c), None) if c.is_ascii_alphabetic() => index_of_letter(c),
-            _ => None,
-        };
-        let answer = match answer {
-            Some(a) if a < options.len() => a,
-            _ => {
+        let (answer_line, answer_col, written) = match (&q.answer, &q.answers) {
+            (Some(one), None) => {
+                let (l, c) = at(one.span());
+                (l, c, vec![one.get_ref().clone()])
+            }
+            (None, Some(many)) => {
+                let (l, c) = at(many.span());
+                (l, c, many.get_ref().clone())
+            }
+            (both, _) => {
+                let (l, c) = both.as_ref().map_or((line, 1), |a| at(a.span()));
                 diagnostics.push(Diagnostic::error(
+                    l,
+                    c,
+                    format!(
+                        "question {}: give either `answer = \"b\"` (one correct option) or \
+                         `answers = [\"a\", \"c\"]` (several), {}",
+                        i + 1,
+                        if both.is_some() {
+                            "not both"
+                        } else {
+                            "and neither is here"
+                        }
+                    ),
+                ));
+                (l, c, vec!["a".to_string()])
+            }
+        };
+        let mut indexes = Vec::with_capacity(written.len());
+        for answer_text in &written {
+            let answer_text = answer_text.trim();
+            let mut letters = answer_text.chars();
+            let index = match (letters.next(), letters.next()) {
+                (Some(c), None) if c.is_ascii_alphabetic() => index_of_letter(c),
+                _ => None,
+            };
+            match index {
+                Some(a) if a < options.len() => indexes.push(a),
+                _ => diagnostics.push(Diagnostic::error(
                     answer_line,
                     answer_col,
                     format!(
-                        "question {}: answer = {:?} must be the letter of one of its {} options (a to {})",
+                        "question {}: {} {:?} must be the letter of one of its {} options (a to {})",
                         i + 1,
+                        if q.answers.is_some() { "answers entry" } else { "answer =" },
                         answer_text,
                         options.len(),
                         super::model::letter(options.len().clamp(1, 26) - 1).to_ascii_lowercase()
                     ),
-                ));
-                0
+                )),
             }
+        }
+        indexes.sort_unstable();
+        indexes.dedup();
+        if q.answers.is_some() && written.is_empty() {
+            diagnostics.push(Diagnostic::error(
+                answer_line,
+                answer_col,
+                format!(
+                    "question {}: `answers` is empty; list the correct letters",
+                    i + 1
+                ),
+            ));
+        }
+        let answer = indexes.first().copied().unwrap_or(0);
+        let answers = if indexes.len() > 1 {
+            indexes
+        } else {
+            Vec::new()
         };
         spans.push(QuestionSpans {
             line,
@@ -185,6 +233,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
             prompt: q.prompt.trim().to_string(),
             options: options.iter().map(|o| o.trim().to_string()).collect(),
             answer,
+            answers,
             explanation: q.explanation.trim().to_string(),
             seconds: seconds(&q.seconds, &mut diagnostics),
             points: points(&q.points, &mut diagnostics),

@@ -116,6 +116,21 @@ fn check_question(
     if q.answer >= count {
         return; // reported by the parser
     }
+    // Every reader keeps a multi-select's set sorted, distinct and within the options; a quiz
+    // built some other way (stored JSON) must not reach a game otherwise.
+    let set_ok = q.answers.is_empty()
+        || (q.answers.windows(2).all(|w| w[0] < w[1])
+            && q.answers.iter().all(|&a| a < count)
+            && q.answers.len() > 1
+            && q.answers[0] == q.answer);
+    if !set_ok {
+        diagnostics.push(Diagnostic::error(
+            spans.answer.unwrap_or(spans.line),
+            1,
+            format!("{n}: its correct options must be two or more different options of its own"),
+        ));
+        return;
+    }
     check_fits(title, q, total, (spans, &n), fit, diagnostics);
 }
 

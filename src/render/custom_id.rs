@@ -14,12 +14,17 @@ pub enum CustomId {
         question: u32,
         choice: u8,
     },
+    /// `m:<session>:<question>`: the select menu of a live multi-select question (the options
+    /// picked come in the interaction's values).
+    Pick { session: i64, question: u32 },
     /// `r:<session>`: "My results" after a live quiz.
     MyResults { session: i64 },
     /// `a:<assignment>`: Start (or resume) an assignment privately.
     Start { assignment: i64 },
     /// `p:<run>:<question>:<choice>`: answer a question of a private run.
     RunAnswer { run: i64, question: u32, choice: u8 },
+    /// `pm:<run>:<question>`: the select menu of a multi-select question in a private run.
+    RunPick { run: i64, question: u32 },
     /// `n:<run>:<question>`: show the run's next question (its position).
     RunNext { run: i64, question: u32 },
 }
@@ -32,6 +37,7 @@ impl fmt::Display for CustomId {
                 question,
                 choice,
             } => write!(f, "q:{session}:{question}:{choice}"),
+            CustomId::Pick { session, question } => write!(f, "m:{session}:{question}"),
             CustomId::MyResults { session } => write!(f, "r:{session}"),
             CustomId::Start { assignment } => write!(f, "a:{assignment}"),
             CustomId::RunAnswer {
@@ -39,6 +45,7 @@ impl fmt::Display for CustomId {
                 question,
                 choice,
             } => write!(f, "p:{run}:{question}:{choice}"),
+            CustomId::RunPick { run, question } => write!(f, "pm:{run}:{question}"),
             CustomId::RunNext { run, question } => write!(f, "n:{run}:{question}"),
         }
     }
@@ -74,6 +81,14 @@ impl FromStr for CustomId {
                 question: number(question)?,
                 choice: number(choice)?,
             },
+            ["m", session, question] => CustomId::Pick {
+                session: number(session)?,
+                question: number(question)?,
+            },
+            ["pm", run, question] => CustomId::RunPick {
+                run: number(run)?,
+                question: number(question)?,
+            },
             ["r", session] => CustomId::MyResults {
                 session: number(session)?,
             },
@@ -93,9 +108,13 @@ impl FromStr for CustomId {
         };
         // Row ids start at 1.
         let row = match id {
-            CustomId::Answer { session, .. } | CustomId::MyResults { session } => session,
+            CustomId::Answer { session, .. }
+            | CustomId::Pick { session, .. }
+            | CustomId::MyResults { session } => session,
             CustomId::Start { assignment } => assignment,
-            CustomId::RunAnswer { run, .. } | CustomId::RunNext { run, .. } => run,
+            CustomId::RunAnswer { run, .. }
+            | CustomId::RunPick { run, .. }
+            | CustomId::RunNext { run, .. } => run,
         };
         if row <= 0 {
             return Err(BadCustomId);
@@ -127,6 +146,14 @@ mod tests {
                 run: 12,
                 question: 4,
             },
+            CustomId::Pick {
+                session: 5,
+                question: 2,
+            },
+            CustomId::RunPick {
+                run: 8,
+                question: 0,
+            },
         ] {
             assert_eq!(id.to_string().parse::<CustomId>(), Ok(id));
         }
@@ -154,6 +181,9 @@ mod tests {
             "p:0:1:1",
             "n:1",
             "n:1:x",
+            "m:1",
+            "m:0:1",
+            "pm:1:2:3",
         ] {
             assert_eq!(bad.parse::<CustomId>(), Err(BadCustomId), "{bad:?}");
         }

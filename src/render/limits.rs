@@ -20,3 +20,8 @@ pub const CUSTOM_ID: usize = 100;
 pub fn chars(s: &str) -> usize {
     s.chars().count()
 }
+/// A select menu option's label and value, and the menu's placeholder.
+pub const SELECT_OPTION_LABEL: usize = 100;
+pub const SELECT_PLACEHOLDER: usize = 150;
+/// Options in one select menu.
+pub const SELECT_OPTIONS: usize = 25;

@@ -7,7 +7,7 @@ use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
 use crate::game::live::{Hardest, Standing};
 use crate::game::scoring::Scoring;
 use crate::quiz::model::letter;
-use crate::quiz::Quiz;
+use crate::quiz::{Pick, Quiz};
 
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 
@@ -179,7 +179,8 @@ pub fn results(r: &ResultsInput<'_>) -> MessageView {
 /// One player's answer to a question, for "My results".
 pub struct MyAnswer {
     pub question_index: usize,
-    pub choice: Option<u8>,
+    /// As [`crate::quiz::Pick::stored`] keeps it.
+    pub choice: Option<u16>,
     pub correct: bool,
 }
 
@@ -221,21 +222,29 @@ pub fn my_results(r: &MyResultsInput<'_>) -> MessageView {
         let Some(q) = r.quiz.questions.get(a.question_index) else {
             continue;
         };
-        let yours = match a.choice {
-            Some(c) => format!(
+        let yours = match a.choice.and_then(|c| Pick::from_stored(q, c)) {
+            Some(Pick::One(c)) => format!(
                 "{}. {}",
                 letter(usize::from(c)),
                 inline_option(q.options.get(usize::from(c)).map_or("", String::as_str), 80)
             ),
+            Some(set) => set.letters(),
             None => "no answer".to_string(),
+        };
+        let correct = if q.is_multi() {
+            q.correct_pick().letters()
+        } else {
+            format!(
+                "{}. {}",
+                letter(q.answer),
+                inline_option(q.correct_option(), 150)
+            )
         };
         blocks.push((
             format!(
-                "**Q{}.** {}\nYou: {yours} · Correct: **{}. {}**",
+                "**Q{}.** {}\nYou: {yours} · Correct: **{correct}**",
                 i + 1,
                 truncate(&q.prompt, 200),
-                letter(q.answer),
-                inline_option(q.correct_option(), 150)
             ),
             q.explanation.clone(),
         ));
@@ -338,6 +347,7 @@ mod tests {
             prompt: "P".repeat(300),
             options: vec!["a".repeat(200), "b".repeat(200)],
             answer: 1,
+            answers: Vec::new(),
             explanation: "E".repeat(3000),
             seconds: None,
             points: 1,

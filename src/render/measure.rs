@@ -64,11 +64,42 @@ pub fn problems(view: &MessageView) -> Vec<String> {
             ));
         }
     }
-    if view.rows.len() > ROWS {
-        out.push(format!(
-            "{} rows of buttons (limit {ROWS})",
-            view.rows.len()
-        ));
+    let rows = view.rows.len() + usize::from(view.select.is_some());
+    if rows > ROWS {
+        out.push(format!("{rows} action rows (limit {ROWS})"));
+    }
+    if let Some(menu) = &view.select {
+        let texts = std::iter::once((
+            "the select menu's placeholder",
+            &menu.placeholder,
+            SELECT_PLACEHOLDER,
+        ))
+        .chain(menu.options.iter().flat_map(|(label, value)| {
+            [
+                ("a select option's label", label, SELECT_OPTION_LABEL),
+                ("a select option's value", value, SELECT_OPTION_LABEL),
+            ]
+        }));
+        for (what, text, limit) in texts {
+            if chars(text) > limit {
+                out.push(format!(
+                    "{what} has {} characters (limit {limit})",
+                    chars(text)
+                ));
+            }
+        }
+        let n = menu.options.len();
+        if n == 0
+            || n > SELECT_OPTIONS
+            || menu.min_values > menu.max_values
+            || usize::from(menu.max_values) > n
+            || menu.max_values == 0
+        {
+            out.push(format!(
+                "a select menu of {n} options picking {} to {}",
+                menu.min_values, menu.max_values
+            ));
+        }
     }
     let mut ids = std::collections::HashSet::new();
     for row in &view.rows {
@@ -174,6 +205,7 @@ mod tests {
             content: "c".repeat(2001),
             embeds: vec![long_embed(4097), long_embed(100)],
             rows: vec![],
+            select: None,
         };
         let found = problems(&view).join("\n");
         assert!(found.contains("content has 2001"), "{found}");
@@ -189,6 +221,7 @@ mod tests {
             content: "c".repeat(5000),
             embeds: vec![long_embed(4097), long_embed(4000), long_embed(3000)],
             rows: vec![],
+            select: None,
         };
         fit(&mut view);
         assert_eq!(problems(&view), Vec::<String>::new());

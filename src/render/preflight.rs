@@ -27,6 +27,7 @@ impl Fit for DiscordFit {
         let stats = RevealStats {
             counts: vec![99_999_999; q.options.len()],
             fastest: Some(("*".repeat(NAME_CHARS), 999_999)),
+            correct: 99_999_999,
         };
         Problems {
             question: measure::problems(&card::question(&card)),
@@ -80,6 +81,7 @@ mod tests {
                                 .map(|i| format!("{i}{}", "o".repeat(option)))
                                 .collect(),
                             answer: options - 1,
+                            answers: Vec::new(),
                             explanation: "x".repeat(explanation),
                             seconds: None,
                             points: 1,
@@ -103,6 +105,7 @@ mod tests {
                         let stats = RevealStats {
                             counts: vec![99_999_999; options],
                             fastest: Some(("*".repeat(NAME_CHARS), 999_999)),
+                            correct: 99_999_999,
                         };
                         assert!(measure::problems(&card::question(&card)).is_empty());
                         assert!(

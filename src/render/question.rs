@@ -2,9 +2,9 @@
 
 use super::custom_id::CustomId;
 use super::images;
-use super::limits::LABEL;
+use super::limits::{LABEL, SELECT_OPTION_LABEL};
 use super::text::{display_name, lettered_option, plain, thousands, truncate};
-use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
+use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView, SelectView};
 use crate::quiz::model::{letter, Question};
 
 /// What a question message shows besides the question itself.
@@ -28,10 +28,16 @@ pub struct RevealStats {
     pub counts: Vec<u64>,
     /// The fastest correct player's name (as Discord gave it) and answer time in milliseconds.
     pub fastest: Option<(String, u64)>,
+    /// How many got it right: on a multi-select question, picked exactly the whole set.
+    pub correct: u64,
 }
 
 pub fn question(card: &Card<'_>) -> MessageView {
     let mut description = body(card.question, None);
+    if card.question.is_multi() {
+        description.push_str("\n\n");
+        description.push_str(&how_many(card.question));
+    }
     description.push_str(&format!(
         "\n\n⏱ Closes <t:{}:R> · **{}** answered",
         card.closes_at,
@@ -45,26 +51,96 @@ pub fn question(card: &Card<'_>) -> MessageView {
         image: picture(card.question),
         ..EmbedView::default()
     })
-    .with_buttons(buttons(card, None))
+    .with_answers(card, false)
+}
+
+impl MessageView {
+    /// The question's way to answer: letter buttons, or the menu of a multi-select question.
+    fn with_answers(mut self, card: &Card<'_>, revealed: bool) -> MessageView {
+        let q = card.question;
+        if !q.is_multi() {
+            return self.with_buttons(buttons(card, revealed.then_some(q.answer)));
+        }
+        let id = CustomId::Pick {
+            session: card.session,
+            question: card.position as u32 - 1,
+        };
+        self.select = Some(pick_menu(q, id.to_string(), revealed));
+        self
+    }
+}
+
+/// "Pick 2 options in the menu below", or every correct one when the author left the number
+/// open.
+pub(crate) fn how_many(q: &Question) -> String {
+    match q.stated_pick_count() {
+        Some(n) => format!("☑️ Pick **{n}** options in the menu below."),
+        None => "☑️ Pick every correct option in the menu below (one or more).".to_string(),
+    }
+}
+
+/// The menu of a multi-select question: one entry per option, all labelled alike; after the
+/// reveal it stays, disabled, naming the answer.
+pub(crate) fn pick_menu(q: &Question, custom_id: String, revealed: bool) -> SelectView {
+    let n = q.options.len() as u8;
+    let (min, max) = match q.stated_pick_count() {
+        Some(k) => (k as u8, k as u8),
+        None => (1, n),
+    };
+    SelectView {
+        custom_id,
+        placeholder: if revealed {
+            format!("✅ Answer: {}", q.correct_pick().letters())
+        } else {
+            match q.stated_pick_count() {
+                Some(k) => format!("Pick {k}"),
+                None => "Pick every correct option".to_string(),
+            }
+        },
+        options: q
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let label = format!("{}. {}", letter(i), plain(&images::named(o)));
+                (truncate(&label, SELECT_OPTION_LABEL), i.to_string())
+            })
+            .collect(),
+        min_values: min,
+        max_values: max,
+        disabled: revealed,
+    }
 }
 
 pub fn reveal(card: &Card<'_>, stats: &RevealStats) -> MessageView {
     let q = card.question;
-    let mut description = body(q, Some(q.answer));
+    let correct = q.correct_indexes();
+    let mut description = body(q, Some(&correct));
     description.push_str(&format!(
         "\n\nClosed · **{}** answered",
         thousands(card.answered)
     ));
-    let mut answer = lettered_option(
-        &format!("**{}.**", letter(q.answer)),
-        &images::pictures(q.correct_option()).0,
-    );
+    let mut answer = chosen(q, &correct, usize::MAX);
     if !q.explanation.is_empty() {
         answer.push_str("\n\n");
         answer.push_str(&images::pictures(&q.explanation).0);
     }
     answer.push_str("\n\n");
-    answer.push_str(&distribution(&stats.counts, q.answer));
+    // A multi-select's counts add up to more than the players: each share is of the players.
+    let whole = if q.is_multi() {
+        card.answered
+    } else {
+        stats.counts.iter().sum()
+    };
+    answer.push_str(&distribution(&stats.counts, &correct, whole));
+    if q.is_multi() {
+        answer.push_str(&format!(
+            "\n🎯 **{}** of {} picked exactly {}.",
+            thousands(stats.correct),
+            thousands(card.answered),
+            q.correct_pick().letters()
+        ));
+    }
     match &stats.fastest {
         Some((name, millis)) => answer.push_str(&format!(
             "\n⚡ Fastest correct: **{}** ({:.1} s)",
@@ -85,15 +161,16 @@ pub fn reveal(card: &Card<'_>, stats: &RevealStats) -> MessageView {
                 ..EmbedView::default()
             },
             EmbedView {
-                title: format!("✅ Answer: {}", letter(q.answer)),
+                title: format!("✅ Answer: {}", q.correct_pick().letters()),
                 description: answer,
                 color: Some(color::REVEAL),
                 ..EmbedView::default()
             },
         ],
         rows: Vec::new(),
+        select: None,
     }
-    .with_buttons(buttons(card, Some(q.answer)))
+    .with_answers(card, true)
 }
 
 fn title(card: &Card<'_>) -> String {
@@ -106,14 +183,32 @@ fn title(card: &Card<'_>) -> String {
     format!("Question {} of {}{worth}", card.position, card.total)
 }
 
-/// The prompt and every option in full; on a reveal the correct option is marked.
-pub(crate) fn body(q: &Question, correct: Option<usize>) -> String {
+/// These options of `q`, lettered, one per line (a bare letter when the option's text is
+/// longer than `width`); images in them become links.
+pub(crate) fn chosen(q: &Question, indexes: &[usize], width: usize) -> String {
+    indexes
+        .iter()
+        .filter_map(|&i| {
+            let text = images::pictures(q.options.get(i)?).0;
+            let text = if text.chars().count() > width {
+                truncate(&text, width)
+            } else {
+                text
+            };
+            Some(lettered_option(&format!("**{}.**", letter(i)), &text))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The prompt and every option in full; on a reveal the correct options are marked.
+pub(crate) fn body(q: &Question, correct: Option<&[usize]>) -> String {
     let mut out = String::with_capacity(q.prompt.len() + 64 * q.options.len());
     out.push_str(&images::pictures(&q.prompt).0);
     out.push('\n');
     for (i, option) in q.options.iter().enumerate() {
         let mark = match correct {
-            Some(c) if c == i => "✅ ",
+            Some(c) if c.contains(&i) => "✅ ",
             Some(_) => "▫️ ",
             None => "",
         };
@@ -180,10 +275,9 @@ pub fn option_labels(options: &[String]) -> Vec<String> {
     }
 }
 
-/// One line per option in option order: `B ██████░░░░    12  60% ✅`, in a code block so the
-/// bars line up.
-pub fn distribution(counts: &[u64], correct: usize) -> String {
-    let total: u64 = counts.iter().sum();
+/// One line per option in option order: `B ██████░░░░    12  60% ✓`, in a code block so the
+/// bars line up; each share is of `total` (the players, for a multi-select question).
+pub fn distribution(counts: &[u64], correct: &[usize], total: u64) -> String {
     let width = counts
         .iter()
         .map(|c| thousands(*c).len())
@@ -194,7 +288,7 @@ pub fn distribution(counts: &[u64], correct: usize) -> String {
         let pct = (count * 100 + total / 2).checked_div(total).unwrap_or(0);
         let filled = ((pct + 5) / 10) as usize;
         let bar: String = "█".repeat(filled.min(10)) + &"░".repeat(10 - filled.min(10));
-        let mark = if i == correct { " ✓" } else { "" };
+        let mark = if correct.contains(&i) { " ✓" } else { "" };
         out.push_str(&format!(
             "{} {bar} {:>width$} {pct:>3}%{mark}\n",
             letter(i),
@@ -217,6 +311,7 @@ mod tests {
             prompt: "Which layer does **IP** belong to?".into(),
             options: vec!["Link".into(), "Network".into(), "Transport".into()],
             answer: 1,
+            answers: Vec::new(),
             explanation: "IP is layer 3.".into(),
             seconds: None,
             points: 1,
@@ -258,6 +353,7 @@ mod tests {
         let stats = RevealStats {
             counts: vec![1, 3, 0],
             fastest: Some(("ann".into(), 1500)),
+            correct: 3,
         };
         let view = reveal(&card(&q), &stats);
         assert!(view.buttons().all(|b| b.disabled));
@@ -279,6 +375,54 @@ mod tests {
             answer.contains("Fastest correct: **ann** (1.5 s)"),
             "{answer}"
         );
+    }
+
+    #[test]
+    fn a_multi_select_gets_a_private_menu_and_a_reveal_of_the_whole_set() {
+        let mut q = sample();
+        q.prompt = "Which are transport protocols? (Choose 2)".into();
+        q.options = vec!["TCP".into(), "IP".into(), "UDP".into(), "ARP".into()];
+        q.answer = 0;
+        q.answers = vec![0, 2];
+        let view = question(&card(&q));
+        assert_eq!(view.buttons().count(), 0, "no shared toggles");
+        let menu = view.select.as_ref().unwrap();
+        assert_eq!(menu.custom_id, "m:7:1");
+        assert_eq!(
+            (menu.min_values, menu.max_values),
+            (2, 2),
+            "the author said 2"
+        );
+        assert_eq!(menu.options[2], ("C. UDP".to_string(), "2".to_string()));
+        assert!(view.embeds[0].description.contains("Pick **2** options"));
+        assert!(problems(&view).is_empty());
+
+        q.prompt = "Which are transport protocols? Select all that apply.".into();
+        let open = question(&card(&q));
+        let menu = open.select.as_ref().unwrap();
+        assert_eq!((menu.min_values, menu.max_values), (1, 4));
+
+        let stats = RevealStats {
+            counts: vec![8, 1, 6, 0],
+            fastest: Some(("ann".into(), 900)),
+            correct: 5,
+        };
+        let mut c = card(&q);
+        c.answered = 10;
+        let shown = reveal(&c, &stats);
+        assert_eq!(shown.embeds[1].title, "✅ Answer: A, C");
+        let answer = &shown.embeds[1].description;
+        assert!(answer.contains("**A.** TCP\n**C.** UDP"), "{answer}");
+        assert!(answer.contains("A ████████░░ 8  80% ✓"), "{answer}");
+        assert!(answer.contains("C ██████░░░░ 6  60% ✓"), "{answer}");
+        assert!(
+            answer.contains("🎯 **5** of 10 picked exactly A, C."),
+            "{answer}"
+        );
+        let menu = shown.select.as_ref().unwrap();
+        assert!(menu.disabled);
+        assert_eq!(menu.placeholder, "✅ Answer: A, C");
+        assert!(problems(&shown).is_empty());
     }
 
     #[test]

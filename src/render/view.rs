@@ -7,6 +7,22 @@ pub struct MessageView {
     pub embeds: Vec<EmbedView>,
     /// Action rows of buttons.
     pub rows: Vec<Vec<ButtonView>>,
+    /// A select menu, in an action row of its own above the buttons (a multi-select question).
+    pub select: Option<SelectView>,
+}
+
+/// A string select menu: each player's choice stays private, which toggle buttons on a shared
+/// message cannot do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectView {
+    pub custom_id: String,
+    /// Shown while nothing is chosen (at most 150 characters).
+    pub placeholder: String,
+    /// Label (at most 100 characters) and value of each option, in order.
+    pub options: Vec<(String, String)>,
+    pub min_values: u8,
+    pub max_values: u8,
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

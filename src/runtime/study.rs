@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::game::run::{RunKind, RunRefusal};
 use crate::game::when::parse_due;
-use crate::quiz::Quiz;
+use crate::quiz::{Pick, Quiz};
 use crate::render::study::{self, RunContext};
 use crate::render::view::MessageView;
 use crate::runtime::app::App;
@@ -231,7 +231,7 @@ pub async fn answer(
     app: &App,
     run_id: i64,
     position: usize,
-    choice: u8,
+    pick: Pick,
     guild: u64,
     user: u64,
     name: &str,
@@ -245,7 +245,7 @@ pub async fn answer(
             user_id: user,
             name: name.to_string(),
             position,
-            choice,
+            pick,
             now,
             tz,
         })
@@ -263,7 +263,7 @@ pub async fn answer(
             Reply::Update(study::run_feedback(
                 &context(&run, &quiz, position),
                 position,
-                choice,
+                taken.choice,
                 &run.progress,
                 run.due_at,
             ))

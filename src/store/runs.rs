@@ -9,7 +9,7 @@ use super::boards::{keys_for, practice_keys, Board};
 use super::mistakes::{self, ReviewItem};
 use super::{assignments, quiz_json, Store, StoreError};
 use crate::game::run::{Progress, RunKind, RunRefusal, Taken};
-use crate::quiz::Quiz;
+use crate::quiz::{Pick, Quiz};
 
 #[derive(Debug, Clone)]
 pub struct RunRow {
@@ -97,7 +97,7 @@ pub struct RunAnswer {
     pub user_id: u64,
     pub name: String,
     pub position: usize,
-    pub choice: u8,
+    pub pick: Pick,
     pub now: i64,
     /// The server's timezone: which day, week and month the answer counts toward.
     pub tz: chrono_tz::Tz,
@@ -193,8 +193,8 @@ impl Store {
         self.read(move |conn| by_id(conn, id)).await
     }
 
-    /// A run's answers so far: (position, choice, correct).
-    pub async fn run_answers(&self, id: i64) -> Result<Vec<(usize, u8, bool)>, StoreError> {
+    /// A run's answers so far: (position, choice as [`Pick::stored`] keeps it, correct).
+    pub async fn run_answers(&self, id: i64) -> Result<Vec<(usize, u16, bool)>, StoreError> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT position, choice, correct FROM run_answers WHERE run_id = ?1 ORDER BY position",
@@ -369,14 +369,14 @@ impl Store {
                 _ => None,
             };
             let mut progress = run.progress;
-            let taken = match progress.answer(a.position, a.choice, question.options.len(), question.answer, a.now, closes_at) {
+            let taken = match progress.answer(a.position, a.pick, question, a.now, closes_at) {
                 Ok(t) => t,
                 Err(refusal) => return Ok(RunAnswerOutcome::Refused { run, refusal }),
             };
             conn.prepare_cached(
                 "INSERT INTO run_answers (run_id, position, choice, correct, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![run.id, a.position as i64, a.choice, taken.correct, a.now])?;
+            .execute(params![run.id, a.position as i64, taken.choice, taken.correct, a.now])?;
             conn.prepare_cached(
                 "UPDATE runs SET answered = ?2, correct = ?3, streak = ?4, best_streak = ?5, finished_at = ?6 WHERE id = ?1",
             )?

@@ -217,6 +217,25 @@ impl Harness {
         r.original.expect("a visible reply")
     }
 
+    /// Picks `values` (option indexes) in the message's select menu and returns the bot's
+    /// reply (ephemeral, or the private message it updated).
+    pub async fn select(&self, user: u64, message: &Message, values: &[&str]) -> Message {
+        let menu = message
+            .selects
+            .first()
+            .unwrap_or_else(|| panic!("no select menu on {}", message.render()));
+        let h = self
+            .sim
+            .select(user, message.id, &menu.custom_id, values)
+            .expect("the choice is possible");
+        let r = self
+            .sim
+            .wait_response(&h, WAIT)
+            .await
+            .expect("an answer to the choice");
+        r.original.expect("a visible reply")
+    }
+
     /// The question message `n` (1-based) of the quiz in `channel`, once it is posted.
     pub async fn question(&self, channel: u64, n: usize) -> Message {
         let title = format!("Question {n} of ");
@@ -230,7 +249,8 @@ impl Harness {
             .expect("the question is posted")
     }
 
-    /// Waits until question `n` in `channel` has been revealed (buttons disabled).
+    /// Waits until question `n` in `channel` has been revealed (buttons, or the menu of a
+    /// multi-select question, disabled).
     pub async fn revealed(&self, channel: u64, n: usize) -> Message {
         let title = format!("Question {n} of ");
         self.sim
@@ -239,6 +259,8 @@ impl Harness {
                     .first()
                     .is_some_and(|e| e.title.starts_with(&title))
                     && m.buttons().all(|b| b.disabled)
+                    && m.selects.iter().all(|s| s.disabled)
+                    && (m.buttons().next().is_some() || !m.selects.is_empty())
             })
             .await
             .expect("the question is revealed")

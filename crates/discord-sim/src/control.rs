@@ -28,6 +28,7 @@ pub fn router(sim: Sim) -> Router {
         .route("/_sim/command", post(command))
         .route("/_sim/autocomplete", post(autocomplete))
         .route("/_sim/click", post(click))
+        .route("/_sim/select", post(select))
         .route("/_sim/modal", post(modal))
         .route("/_sim/channels/{channel}/messages", get(channel_messages))
         .route("/_sim/users/{user}/ephemerals", get(ephemerals))
@@ -206,6 +207,22 @@ struct ClickBody {
 
 async fn click(State(sim): S, Json(b): Json<ClickBody>) -> Response {
     match sim.click(id(&b.user), id(&b.message), &b.custom_id) {
+        Ok(h) => ok(h),
+        Err(e) => sim_err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct SelectBody {
+    user: String,
+    message: String,
+    custom_id: String,
+    values: Vec<String>,
+}
+
+async fn select(State(sim): S, Json(b): Json<SelectBody>) -> Response {
+    let values: Vec<&str> = b.values.iter().map(String::as_str).collect();
+    match sim.select(id(&b.user), id(&b.message), &b.custom_id, &values) {
         Ok(h) => ok(h),
         Err(e) => sim_err(e),
     }

@@ -13,6 +13,8 @@ pub struct Message {
     pub embeds: Vec<Embed>,
     /// Action rows of buttons.
     pub rows: Vec<Vec<Button>>,
+    /// String select menus (component type 3), each in a row of its own.
+    pub selects: Vec<Select>,
     /// Seen only by this member (an ephemeral reply).
     pub ephemeral_for: Option<u64>,
     /// The interaction this message answers.
@@ -48,6 +50,40 @@ pub struct Button {
     /// 1 primary, 2 secondary, 3 success (green), 4 danger, 5 link.
     pub style: u8,
     pub disabled: bool,
+}
+
+/// A string select menu as a member sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Select {
+    pub custom_id: String,
+    pub placeholder: String,
+    /// (label, value) of each option, in order.
+    pub options: Vec<(String, String)>,
+    pub min_values: u64,
+    pub max_values: u64,
+    pub disabled: bool,
+}
+
+impl Select {
+    /// The select menu in a component JSON, if it is one.
+    pub(crate) fn of(c: &Value) -> Option<Select> {
+        if c.get("type").and_then(Value::as_u64) != Some(3) {
+            return None;
+        }
+        Some(Select {
+            custom_id: s(c, "custom_id"),
+            placeholder: s(c, "placeholder"),
+            options: c
+                .get("options")
+                .and_then(Value::as_array)
+                .map(|os| os.iter().map(|o| (s(o, "label"), s(o, "value"))).collect())
+                .unwrap_or_default(),
+            // Discord's defaults when the bot leaves them out.
+            min_values: c.get("min_values").and_then(Value::as_u64).unwrap_or(1),
+            max_values: c.get("max_values").and_then(Value::as_u64).unwrap_or(1),
+            disabled: c.get("disabled").and_then(Value::as_bool).unwrap_or(false),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,7 +130,7 @@ impl Message {
                     .map(str::to_string),
             })
             .collect();
-        let rows = m
+        let rows: Vec<Vec<Button>> = m
             .components
             .iter()
             .map(|row| {
@@ -121,6 +157,13 @@ impl Message {
                     .unwrap_or_default()
             })
             .collect();
+        let selects = m
+            .components
+            .iter()
+            .filter_map(|row| row.get("components").and_then(Value::as_array))
+            .flatten()
+            .filter_map(Select::of)
+            .collect();
         let attachments = m
             .attachments
             .iter()
@@ -136,7 +179,8 @@ impl Message {
             author_id: m.author_id,
             content: m.content.clone(),
             embeds,
-            rows,
+            rows: rows.into_iter().filter(|r| !r.is_empty()).collect(),
+            selects,
             ephemeral_for: m.ephemeral_for,
             interaction_id: m.interaction_id,
             edits: m.edits,
@@ -177,6 +221,14 @@ impl Message {
             out.push('\n');
             out.push_str(&b.label);
         }
+        for m in &self.selects {
+            out.push('\n');
+            out.push_str(&m.placeholder);
+            for (label, _) in &m.options {
+                out.push('\n');
+                out.push_str(label);
+            }
+        }
         out
     }
 
@@ -211,6 +263,15 @@ impl Message {
             } else {
                 out.push_str("└─\n");
             }
+        }
+        for m in &self.selects {
+            let state = if m.disabled { "disabled" } else { "pick" };
+            let count = if m.min_values == m.max_values {
+                m.min_values.to_string()
+            } else {
+                format!("{}–{}", m.min_values, m.max_values)
+            };
+            out.push_str(&format!("▾ {} ({state} {count})\n", m.placeholder));
         }
         for row in &self.rows {
             let labels: Vec<String> = row

@@ -83,12 +83,17 @@ impl Reader<'_> {
             }
             // An answer that named no option is an error of its own, so this quiz is refused;
             // the question stays in it so that every other check still runs on it.
-            let answer = match f.answer {
-                Some(Resolved::One(answer)) => answer,
-                _ => 0,
+            let (answer, answers) = match f.answer {
+                Some(Resolved::One(answer)) => (answer, Vec::new()),
+                Some(Resolved::Several(mut set)) => {
+                    set.sort_unstable();
+                    set.dedup();
+                    (set[0], set)
+                }
+                None => (0, Vec::new()),
             };
             let mut explanation = f.explanation;
-            if explanation.is_empty() {
+            if explanation.is_empty() && answers.is_empty() {
                 if let Some(feedback) = f.options.get(answer).and_then(|o| o.feedback.clone()) {
                     explanation = feedback;
                 }
@@ -106,6 +111,7 @@ impl Reader<'_> {
                 prompt: f.prompt,
                 options: f.option_texts,
                 answer,
+                answers,
                 explanation,
                 seconds: None,
                 points: f.points,
@@ -318,8 +324,7 @@ fn unplayable(f: &Finished, answer: Option<&Resolved>) -> Option<(LeftOutReason,
         return Some((LeftOutReason::OptionCount(count), at));
     }
     match answer {
-        Some(Resolved::One(_)) => None,
-        Some(Resolved::Several(v)) => Some((LeftOutReason::SeveralAnswers(v.len()), (f.line, 1))),
+        Some(Resolved::One(_) | Resolved::Several(_)) => None,
         // Errors of their own: an answer that names no option, a highlighted one.
         None if f.answer_given || !f.highlighted.is_empty() => None,
         None => Some((LeftOutReason::NoAnswer, (f.line, 1))),
@@ -356,11 +361,6 @@ fn left_out_diagnostic(
              `## Answer Key` section"
                 .to_string(),
         ),
-        LeftOutReason::SeveralAnswers(count) => (
-            format!("{name} marks {count} options as correct"),
-            "quizbot cannot play multi-select questions yet; they are coming in a later version"
-                .to_string(),
-        ),
     };
     if error {
         let message = match reason {
@@ -371,7 +371,6 @@ fn left_out_diagnostic(
                 if *count == 1 { "" } else { "s" }
             ),
             LeftOutReason::NoAnswer => format!("{problem}: {fix}"),
-            LeftOutReason::SeveralAnswers(_) => format!("{problem}; {fix}"),
         };
         Diagnostic::error(line, col, message)
     } else {

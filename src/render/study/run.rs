@@ -2,13 +2,12 @@
 //! button, then the score with its tier.
 
 use crate::game::run::{Progress, RunKind};
-use crate::quiz::model::letter;
-use crate::quiz::{Question, Quiz};
+use crate::quiz::{Pick, Question, Quiz};
 use crate::render::custom_id::CustomId;
 use crate::render::limits::{DESCRIPTION, EMBED_TOTAL};
 use crate::render::measure;
-use crate::render::question::{body, option_labels, picture};
-use crate::render::text::{lettered_option, truncate};
+use crate::render::question::{body, chosen, how_many, option_labels, pick_menu, picture};
+use crate::render::text::truncate;
 use crate::render::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
 
 /// Where a private run's message came from: shown under each question.
@@ -36,8 +35,20 @@ pub fn run_question(ctx: &RunContext<'_>, position: usize, note: Option<&str>) -
     let Some(q) = ctx.quiz.questions.get(position) else {
         return MessageView::text("That question no longer exists.");
     };
+    let multi = q.is_multi().then(|| {
+        pick_menu(
+            q,
+            CustomId::RunPick {
+                run: ctx.run,
+                question: position as u32,
+            }
+            .to_string(),
+            false,
+        )
+    });
     let buttons = option_labels(&q.options)
         .into_iter()
+        .filter(|_| multi.is_none())
         .enumerate()
         .map(|(i, label)| ButtonView {
             custom_id: CustomId::RunAnswer {
@@ -51,17 +62,23 @@ pub fn run_question(ctx: &RunContext<'_>, position: usize, note: Option<&str>) -
             disabled: false,
         })
         .collect();
+    let mut description = body(q, None);
+    if multi.is_some() {
+        description.push_str("\n\n");
+        description.push_str(&how_many(q));
+    }
     MessageView {
         content: note.map(|n| truncate(n, 500)).unwrap_or_default(),
         embeds: vec![EmbedView {
             title: format!("Question {} of {}", position + 1, ctx.quiz.questions.len()),
-            description: body(q, None),
+            description,
             footer: footer(ctx),
             color: Some(color::QUESTION),
             image: picture(q),
             ..EmbedView::default()
         }],
         rows: Vec::new(),
+        select: multi,
     }
     .with_buttons(buttons)
 }
@@ -71,18 +88,16 @@ pub fn run_question(ctx: &RunContext<'_>, position: usize, note: Option<&str>) -
 pub fn run_feedback(
     ctx: &RunContext<'_>,
     position: usize,
-    choice: u8,
+    choice: u16,
     progress: &Progress,
     due_at: Option<i64>,
 ) -> MessageView {
     let Some(q) = ctx.quiz.questions.get(position) else {
         return MessageView::text("That question no longer exists.");
     };
-    let right = usize::from(choice) == q.answer;
-    let yours = q
-        .options
-        .get(usize::from(choice))
-        .map_or("", String::as_str);
+    let pick = Pick::from_stored(q, choice);
+    let right = pick.is_some_and(|p| q.is_correct(p));
+    let yours = pick.map_or_else(|| "—".to_string(), |p| chosen(q, &p.indexes(), 300));
     let verdict = EmbedView {
         title: if right {
             format!(
@@ -98,12 +113,7 @@ pub fn run_feedback(
             )
         },
         description: truncate(
-            &format!(
-                "{}\n\nYour answer: **{}.** {}",
-                q.prompt,
-                letter(usize::from(choice)),
-                yours
-            ),
+            &format!("{}\n\nYour answer: {yours}", q.prompt),
             DESCRIPTION,
         ),
         footer: format!(
@@ -131,6 +141,7 @@ pub fn run_feedback(
         content: String::new(),
         embeds,
         rows: Vec::new(),
+        select: None,
     };
     if progress.is_finished() {
         return view;
@@ -154,8 +165,8 @@ fn embed_chars(e: &EmbedView) -> usize {
 
 /// The correct answer and the explanation, within `budget` characters.
 fn answer_embed(q: &Question, budget: usize) -> EmbedView {
-    let title = format!("Answer: {}", letter(q.answer));
-    let head = lettered_option(&format!("**{}.**", letter(q.answer)), q.correct_option());
+    let title = format!("Answer: {}", q.correct_pick().letters());
+    let head = chosen(q, &q.correct_indexes(), 1000);
     let mut description = head.clone();
     if !q.explanation.is_empty() {
         let room = budget
@@ -219,6 +230,7 @@ pub fn run_done(ctx: &RunContext<'_>, p: &Progress, due_at: Option<i64>) -> Mess
         content: "You've already finished this one.".into(),
         embeds: vec![summary_embed(ctx, p, due_at)],
         rows: Vec::new(),
+        select: None,
     }
 }
 

@@ -5,7 +5,7 @@ use crate::game::records::AssignmentResults;
 use crate::game::records::Finisher;
 use crate::game::run::{Progress, RunKind};
 use crate::quiz::model::Tier;
-use crate::quiz::{Question, Quiz};
+use crate::quiz::{Pick, Question, Quiz};
 use crate::render::measure::problems;
 
 fn quiz(n: usize, long: bool) -> Quiz {
@@ -22,6 +22,7 @@ fn quiz(n: usize, long: bool) -> Quiz {
                 prompt: format!("Q{i} {}", text("p", 900)),
                 options: vec![text("a", 200), text("b", 200), text("c", 200)],
                 answer: 1,
+                answers: Vec::new(),
                 explanation: text("because ", 500),
                 seconds: None,
                 points: 1,
@@ -76,7 +77,7 @@ fn the_post_has_a_start_button_and_the_due_time_twice() {
 fn feedback_says_right_or_wrong_explains_and_offers_next() {
     let q = quiz(3, false);
     let mut p = Progress::new(3);
-    p.answer(0, 0, 3, 1, 0, None).unwrap();
+    p.answer(0, Pick::One(0), &q.questions[0], 0, None).unwrap();
     let v = run_feedback(&ctx(&q, RunKind::Practice), 0, 0, &p, None);
     assert!(v.embeds[0].title.starts_with("❌ Not quite"));
     assert!(v.embeds[0].description.contains("Your answer: **A.** a"));
@@ -91,7 +92,8 @@ fn the_last_answer_shows_the_score_and_tier() {
     let q = quiz(3, false);
     let mut p = Progress::new(3);
     for pos in 0..3 {
-        p.answer(pos, 1, 3, 1, 0, None).unwrap();
+        p.answer(pos, Pick::One(1), &q.questions[pos], 0, None)
+            .unwrap();
     }
     let v = run_feedback(
         &ctx(&q, RunKind::Assignment),
@@ -115,7 +117,8 @@ fn private_views_of_the_longest_questions_fit() {
     let q = quiz(3, true);
     let mut p = Progress::new(3);
     for pos in 0..3 {
-        p.answer(pos, 0, 3, 1, 0, None).unwrap();
+        p.answer(pos, Pick::One(0), &q.questions[pos], 0, None)
+            .unwrap();
         let c = ctx(&q, RunKind::Review);
         assert_eq!(
             problems(&run_question(&c, pos, Some("note"))),

@@ -2,6 +2,7 @@
 //! or refused), and "My results" of a finished quiz, read from the store.
 
 use crate::game::live::Refusal;
+use crate::quiz::Pick;
 use crate::render::live::{my_results as my_results_view, MyAnswer, MyResultsInput};
 use crate::render::notices;
 use crate::render::view::MessageView;
@@ -16,7 +17,7 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
         user,
         name,
         position,
-        choice,
+        pick,
         message,
     } = click;
     if app.draining() {
@@ -28,15 +29,15 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
     let (outcome, allow_change) = {
         let mut s = h.state.lock();
         let allow = s.settings.allow_change;
-        (s.answer(user, name, position, choice, now), allow)
+        (s.answer(user, name, position, pick, now), allow)
     };
     let accepted = match outcome {
         Ok(a) => a,
         Err(refusal) => return notices::refusal(&refusal),
     };
-    let option = {
+    let options = {
         let s = h.state.lock();
-        s.quiz.questions[accepted.question_index].options[usize::from(choice)].clone()
+        s.quiz.questions[accepted.question_index].options.clone()
     };
     let row = AnswerRow {
         session_id: h.session,
@@ -51,9 +52,7 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
         h.messages.lock().entry(accepted.position).or_insert(m);
     }
     match app.store.insert_answer(row, allow_change).await {
-        Ok(Inserted::Stored) => {
-            notices::locked_in(usize::from(choice), &option, accepted.previous.is_some())
-        }
+        Ok(Inserted::Stored) => notices::locked_in(pick, &options, accepted.previous.is_some()),
         Ok(Inserted::AlreadyAnswered) => {
             h.state.lock().rollback(user, &accepted);
             notices::text("You already answered this question — one answer per question.")
@@ -72,7 +71,8 @@ pub struct Click<'a> {
     /// As the interaction carried it.
     pub name: &'a str,
     pub position: usize,
-    pub choice: u8,
+    /// The option clicked, or the set chosen in a multi-select menu.
+    pub pick: Pick,
     /// The message the button is on.
     pub message: Option<u64>,
 }

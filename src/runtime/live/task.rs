@@ -448,6 +448,7 @@ async fn reveal(app: &App, h: &LiveHandle, outbox: &dyn Outbox) {
                 },
                 &RevealStats {
                     counts: r.counts.clone(),
+                    correct: r.correct,
                     fastest: r.fastest.as_ref().map(|(_, name, ms)| (name.clone(), *ms)),
                 },
             );

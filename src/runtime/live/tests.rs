@@ -151,6 +151,7 @@ fn quiz(questions: usize) -> Arc<Quiz> {
                 prompt: format!("Question number {}?", i + 1),
                 options: vec!["Yes".into(), "No".into()],
                 answer: 0,
+                answers: Vec::new(),
                 explanation: String::new(),
                 seconds: None,
                 points: 1,
@@ -280,7 +281,7 @@ async fn the_answered_count_is_edited_once_per_interval_with_what_came_in() {
         user,
         name,
         position: 0,
-        choice: 0,
+        pick: crate::quiz::Pick::One(0),
         message: None,
     };
     let (a, b) = tokio::join!(

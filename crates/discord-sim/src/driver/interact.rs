@@ -206,6 +206,70 @@ impl Sim {
         Ok(self.deliver(handle, &payload))
     }
 
+    /// Picks `values` in a string select menu as a member. Refused, as Discord's client would
+    /// not let it happen, when the member cannot see the message, it has no such menu, the
+    /// menu is disabled, or the values are not its options or too few or too many.
+    pub fn select(
+        &self,
+        user: u64,
+        message_id: u64,
+        custom_id: &str,
+        values: &[&str],
+    ) -> Result<Handle, SimError> {
+        let mut world = self.shared.world.lock();
+        let m = world
+            .messages
+            .get(&message_id)
+            .ok_or(SimError::Unknown("message"))?;
+        if !world.visible_to(m, user) {
+            return Err(SimError::NotVisible);
+        }
+        let menu = m
+            .components
+            .iter()
+            .filter_map(|row| row.get("components").and_then(Value::as_array))
+            .flatten()
+            .filter_map(crate::snapshot::Select::of)
+            .find(|s| s.custom_id == custom_id)
+            .ok_or_else(|| SimError::NoSuchButton(custom_id.to_string()))?;
+        if menu.disabled {
+            return Err(SimError::ButtonDisabled(custom_id.to_string()));
+        }
+        let count = values.len() as u64;
+        let known = values
+            .iter()
+            .all(|v| menu.options.iter().any(|(_, value)| value == v));
+        let distinct = values
+            .iter()
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+            == values.len();
+        if !known || !distinct || count < menu.min_values || count > menu.max_values {
+            return Err(SimError::BadSelection {
+                menu: custom_id.to_string(),
+                why: format!(
+                    "{values:?} is not {}–{} distinct values of the menu",
+                    menu.min_values, menu.max_values
+                ),
+            });
+        }
+        let (guild_id, channel_id) = (m.guild_id, m.channel_id);
+        let data = json!({"custom_id": custom_id, "component_type": 3, "values": values});
+        let message = payloads::message_json(&mut world, message_id).unwrap_or_default();
+        let (handle, payload) = new_interaction(
+            &mut world,
+            InteractionKind::Component,
+            guild_id,
+            channel_id,
+            user,
+            data,
+            Some((message_id, custom_id, &message)),
+            None,
+        );
+        drop(world);
+        Ok(self.deliver(handle, &payload))
+    }
+
     /// Clicks the button whose label starts with `label` (a convenience for tests).
     pub fn click_label(&self, user: u64, message_id: u64, label: &str) -> Result<Handle, SimError> {
         let id = self

@@ -31,6 +31,8 @@ pub enum SimError {
     NoSuchButton(String),
     #[error("the button {0:?} is disabled")]
     ButtonDisabled(String),
+    #[error("Discord's client would not send this choice from select menu {menu:?}: {why}")]
+    BadSelection { menu: String, why: String },
     #[error("the member cannot see that message")]
     NotVisible,
     #[error("timed out after {0:?} waiting for {1}")]

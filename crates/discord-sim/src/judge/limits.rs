@@ -1,6 +1,6 @@
 //! Discord's limits that the OpenAPI schema does not state, or states more loosely than
 //! Discord enforces (docs/discord.md, "Limits of a message"): content 2000, the 6000 embed
-//! total, rows of buttons, labels, unique custom ids, no Components V2.
+//! total, rows of buttons, select menus, labels, unique custom ids, no Components V2.
 
 use serde_json::Value;
 
@@ -73,6 +73,13 @@ pub fn problems(body: &Value) -> Vec<String> {
                 out.push(format!("an action row with {count} components (1 to 5)"));
             }
             for b in items.into_iter().flatten() {
+                if b.get("type").and_then(Value::as_u64) == Some(3) {
+                    if count > 1 {
+                        out.push("a select menu shares its action row (it must be alone)".into());
+                    }
+                    select_problems(b, &mut ids, &mut out);
+                    continue;
+                }
                 if b.get("type").and_then(Value::as_u64) != Some(2) {
                     continue;
                 }
@@ -100,6 +107,68 @@ pub fn problems(body: &Value) -> Vec<String> {
     out
 }
 
+/// A string select menu's limits: 1 to 25 options with labels and values of 1 to 100
+/// characters (values distinct), a placeholder of at most 150, and `min_values` ≤
+/// `max_values` ≤ the number of options (min 0 to 25, max 1 to 25).
+fn select_problems(
+    menu: &Value,
+    ids: &mut std::collections::HashSet<String>,
+    out: &mut Vec<String>,
+) {
+    match menu.get("custom_id").and_then(Value::as_str) {
+        Some(id) => {
+            let len = id.chars().count();
+            if len == 0 || len > 100 {
+                out.push(format!("a custom_id of {len} characters (1 to 100)"));
+            }
+            if !ids.insert(id.to_string()) {
+                out.push(format!("custom_id {id:?} used twice in one message"));
+            }
+        }
+        None => out.push("a select menu without custom_id".into()),
+    }
+    let placeholder = chars(menu.get("placeholder"));
+    if placeholder > 150 {
+        out.push(format!(
+            "a select menu placeholder of {placeholder} characters (limit 150)"
+        ));
+    }
+    let options = menu
+        .get("options")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    if options.is_empty() || options.len() > 25 {
+        out.push(format!(
+            "a select menu with {} options (1 to 25)",
+            options.len()
+        ));
+    }
+    let mut values = std::collections::HashSet::new();
+    for o in options {
+        for (what, limit) in [("label", 100), ("value", 100), ("description", 100)] {
+            let len = chars(o.get(what));
+            if (len == 0 && what != "description") || len > limit {
+                out.push(format!(
+                    "a select option {what} of {len} characters (1 to {limit})"
+                ));
+            }
+        }
+        if let Some(v) = o.get("value").and_then(Value::as_str) {
+            if !values.insert(v) {
+                out.push(format!("select option value {v:?} used twice"));
+            }
+        }
+    }
+    let min = menu.get("min_values").and_then(Value::as_u64).unwrap_or(1);
+    let max = menu.get("max_values").and_then(Value::as_u64).unwrap_or(1);
+    if min > 25 || !(1..=25).contains(&max) || min > max || max > options.len() as u64 {
+        out.push(format!(
+            "a select menu with min_values {min} and max_values {max} for {} options",
+            options.len()
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +181,33 @@ mod tests {
         assert_eq!(
             problems(&body),
             ["embeds have 7000 characters in total (limit 6000)"]
+        );
+    }
+
+    #[test]
+    fn select_menus_alone_in_their_row_within_their_counts() {
+        let option = |v: &str| json!({"label": format!("{v}. text"), "value": v});
+        let menu = |min: u64, max: u64, options: Vec<Value>| json!({"type": 3, "custom_id": "m:1:0", "options": options, "min_values": min, "max_values": max});
+        let good = json!({"components": [{"type": 1, "components": [menu(1, 3, vec![option("0"), option("1"), option("2")])]}]});
+        assert!(problems(&good).is_empty(), "{:?}", problems(&good));
+        let too_many = json!({"components": [{"type": 1, "components": [menu(1, 4, vec![option("0"), option("1")])]}]});
+        assert_eq!(
+            problems(&too_many),
+            ["a select menu with min_values 1 and max_values 4 for 2 options"]
+        );
+        let twice = json!({"components": [{"type": 1, "components": [menu(1, 2, vec![option("0"), option("0")])]}]});
+        assert_eq!(problems(&twice), ["select option value \"0\" used twice"]);
+        let button = json!({"type": 2, "style": 1, "label": "L", "custom_id": "b"});
+        let shared = json!({"components": [{"type": 1, "components": [menu(1, 1, vec![option("0")]), button]}]});
+        assert_eq!(
+            problems(&shared),
+            ["a select menu shares its action row (it must be alone)"]
+        );
+        let long = json!({"label": "x".repeat(101), "value": "0"});
+        let body = json!({"components": [{"type": 1, "components": [menu(1, 1, vec![long])]}]});
+        assert_eq!(
+            problems(&body),
+            ["a select option label of 101 characters (1 to 100)"]
         );
     }
 

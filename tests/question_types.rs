@@ -1,0 +1,276 @@
+//! Question types through the simulator: multi-select questions in a live quiz (a private
+//! select menu, all-or-nothing scoring, the reveal of the whole set), in practice, in review
+//! and after a restart.
+
+mod common;
+
+use common::{Harness, Options, T0};
+use discord_sim::{Message, SimError};
+
+fn lines(m: &Message) -> Vec<String> {
+    m.embeds[0]
+        .description
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// A live quiz of two multi-select questions around a single-choice one, three players
+/// scripted to the millisecond: the menus, the acks, the reveals, the scores and SQLite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_quiz_with_multi_select_questions_scored_all_or_nothing() {
+    let h = common::start(Options {
+        players: 3,
+        ..Options::default()
+    })
+    .await;
+    let added = h.upload("live/multi.md").await;
+    assert!(added.content.starts_with("✅"), "{}", added.content);
+    h.run(
+        h.host,
+        "quiz start",
+        &[("quiz", "multi".into()), ("scoring", "speed".into())],
+    )
+    .await;
+    let (ada, bo, cy) = (h.players[0], h.players[1], h.players[2]);
+
+    // Question 1: "(Choose 2)" — a menu that takes exactly two, no answer buttons.
+    let q1 = h.question(h.channel, 1).await;
+    assert_eq!(q1.buttons().count(), 0, "no shared toggles");
+    let menu = &q1.selects[0];
+    assert_eq!((menu.min_values, menu.max_values), (2, 2));
+    assert_eq!(menu.options.len(), 4);
+    assert_eq!(menu.options[0], ("A. TCP".to_string(), "0".to_string()));
+    assert!(q1.embeds[0].description.contains("Pick **2** options"));
+    // Discord's client would not send one option from a menu that takes two.
+    assert!(matches!(
+        h.sim.select(bo, q1.id, &menu.custom_id, &["1"]),
+        Err(SimError::BadSelection { .. })
+    ));
+    h.clock.set(T0 + 300);
+    let ack = h.select(ada, &q1, &["0", "2"]).await;
+    assert_eq!(ack.ephemeral_for, Some(ada));
+    assert_eq!(ack.content, "Locked in: **A, C**\n**A.** TCP\n**C.** UDP");
+    h.select(bo, &q1, &["0", "1"]).await;
+    // The order of the ticks does not matter.
+    h.select(cy, &q1, &["2", "0"]).await;
+    let again = h.select(ada, &q1, &["1", "3"]).await;
+    assert_eq!(
+        again.content,
+        "You already answered **A, C** — one answer per question."
+    );
+    assert_eq!(
+        h.sim.message(q1.id).unwrap().selects[0].placeholder,
+        "Pick 2",
+        "what one player ticked is seen by nobody else"
+    );
+    h.run(h.host, "quiz next", &[]).await;
+    h.clock.set(T0 + 100_000);
+    let revealed = h.revealed(h.channel, 1).await;
+    assert_eq!(revealed.id, q1.id, "the reveal edits the question");
+    assert_eq!(revealed.selects[0].placeholder, "✅ Answer: A, C");
+    assert_eq!(revealed.embeds[1].title, "✅ Answer: A, C");
+    let answer = &revealed.embeds[1].description;
+    assert!(
+        answer.starts_with("**A.** TCP\n**C.** UDP\n\nTCP and UDP"),
+        "{answer}"
+    );
+    assert!(answer.contains("A ██████████ 3 100% ✓\n"), "{answer}");
+    assert!(answer.contains("B ███░░░░░░░ 1  33%\n"), "{answer}");
+    assert!(answer.contains("C ███████░░░ 2  67% ✓\n"), "{answer}");
+    assert!(answer.contains("D ░░░░░░░░░░ 0   0%\n"), "{answer}");
+    assert!(
+        answer.contains("🎯 **2** of 3 picked exactly A, C."),
+        "{answer}"
+    );
+    let body = &revealed.embeds[0].description;
+    assert!(
+        body.contains("✅ **A.** TCP") && body.contains("✅ **C.** UDP"),
+        "{body}"
+    );
+    assert!(body.contains("▫️ **B.** IP"), "{body}");
+
+    // Question 2: an ordinary one between them, letter buttons as always.
+    let q2 = h.question(h.channel, 2).await;
+    assert!(q2.selects.is_empty());
+    h.clock.set(T0 + 100_300);
+    for p in [ada, bo, cy] {
+        h.click(p, q2.id, &Harness::button_id(&q2, 'B')).await;
+    }
+    h.run(h.host, "quiz next", &[]).await;
+    h.clock.set(T0 + 200_000);
+    h.revealed(h.channel, 2).await;
+
+    // Question 3: "Select all that apply" — one option or more, up to all four.
+    let q3 = h.question(h.channel, 3).await;
+    let menu = &q3.selects[0];
+    assert_eq!((menu.min_values, menu.max_values), (1, 4));
+    assert!(q3.embeds[0]
+        .description
+        .contains("Pick every correct option in the menu below"));
+    h.clock.set(T0 + 200_300);
+    h.select(ada, &q3, &["0", "2", "3"]).await;
+    h.select(bo, &q3, &["0", "2"]).await; // one missing: wrong
+    h.run(h.host, "quiz next", &[]).await;
+    let revealed = h.revealed(h.channel, 3).await;
+    assert!(revealed.embeds[1]
+        .description
+        .contains("🎯 **1** of 2 picked exactly A, C, D."));
+
+    // Speed scoring, every answer in 0.3 s (full marks) with the streak bonus:
+    // Ada 1000 + 1100 + 1200; Cy 1000 + 1100, no answer to Q3; Bo only Q2, 1000.
+    let results = h.titled(h.channel, "🏆 Results").await;
+    let text = lines(&results);
+    assert_eq!(text[0], "🥇 **Ada** — 3,300 pts · 3/3 right");
+    assert_eq!(text[1], "🥈 **Cy** — 2,100 pts · 2/2 right");
+    assert_eq!(text[2], "🥉 **Bo** — 1,000 pts · 1/3 right");
+
+    // SQLite keeps the set as its bits (A + C = 0b101), and whether it was right.
+    let stored = |user: u64, position: u32| {
+        h.count(&format!(
+            "SELECT choice * 10 + correct FROM answers WHERE user_id = {user} AND position = {position}"
+        ))
+    };
+    assert_eq!(stored(ada, 0), 51);
+    assert_eq!(stored(bo, 0), 30, "A + B, wrong");
+    assert_eq!(stored(ada, 2), 131, "A + C + D = 0b1101");
+
+    // Bo's own results name what he ticked and the whole right set.
+    let mine = h
+        .click(
+            bo,
+            results.id,
+            results.rows[0][0].custom_id.as_deref().unwrap(),
+        )
+        .await;
+    let r = &mine.embeds[0].description;
+    assert!(r.contains("You: A, B · Correct: **A, C**"), "{r}");
+    assert!(r.contains("You: A, C · Correct: **A, C, D**"), "{r}");
+    h.sim.assert_no_violations();
+}
+
+/// Practice and review ask a multi-select question privately with the same menu; a wrong set
+/// goes to `/review`, the right one clears it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_select_questions_in_practice_and_review() {
+    let h = common::start(Options::default()).await;
+    h.upload("live/multi.md").await;
+    let ann = h.players[0];
+    let first = h
+        .run(ann, "quiz practice", &[("quiz", "multi".into())])
+        .await;
+    assert_eq!(first.ephemeral_for, Some(ann));
+    assert_eq!(first.buttons().count(), 0);
+    let menu = &first.selects[0];
+    assert!(menu.custom_id.starts_with("pm:"), "{}", menu.custom_id);
+    assert_eq!((menu.min_values, menu.max_values), (2, 2));
+
+    let wrong = h.select(ann, &first, &["0", "1"]).await;
+    assert_eq!(
+        wrong.id, first.id,
+        "the private message turns into the feedback"
+    );
+    assert!(wrong.embeds[0].title.starts_with("❌ Not quite"));
+    assert!(
+        wrong.embeds[0]
+            .description
+            .contains("Your answer: **A.** TCP\n**B.** IP"),
+        "{}",
+        wrong.embeds[0].description
+    );
+    assert_eq!(wrong.embeds[1].title, "Answer: A, C");
+    assert!(wrong.embeds[1]
+        .description
+        .starts_with("**A.** TCP\n**C.** UDP"));
+    assert!(wrong.selects.is_empty(), "nothing left to pick");
+    let next = h
+        .click(
+            ann,
+            wrong.id,
+            wrong.button("Next").unwrap().custom_id.as_deref().unwrap(),
+        )
+        .await;
+    let right = h.click(ann, next.id, &Harness::button_id(&next, 'B')).await;
+    assert!(right.embeds[0].title.starts_with("✅ Right!"));
+    let third = h
+        .click(
+            ann,
+            right.id,
+            right.button("Next").unwrap().custom_id.as_deref().unwrap(),
+        )
+        .await;
+    assert_eq!(
+        (third.selects[0].min_values, third.selects[0].max_values),
+        (1, 4)
+    );
+    let done = h.select(ann, &third, &["0", "2", "3"]).await;
+    assert!(done.embeds[0].title.starts_with("✅ Right!"));
+    assert!(done
+        .embeds
+        .last()
+        .unwrap()
+        .description
+        .contains("**2/3** correct"));
+    assert_eq!(
+        h.count("SELECT choice FROM run_answers WHERE position = 2"),
+        0b1101
+    );
+
+    // The wrong set waits in /review, asked the same way; right once, it is gone.
+    let review = h.run(ann, "review", &[]).await;
+    assert_eq!(review.embeds[0].title, "Question 1 of 1");
+    assert!(review.embeds[0]
+        .description
+        .starts_with("Which of these are transport protocols?"));
+    let cleared = h.select(ann, &review, &["2", "0"]).await;
+    assert!(cleared.embeds[0].title.starts_with("✅ Right!"));
+    let nothing = h.run(ann, "review", &[]).await;
+    assert!(nothing.content.starts_with("🎉 Nothing to review"));
+    h.sim.assert_no_violations();
+}
+
+/// A restart in the middle of a multi-select question: the set stored before it counts in the
+/// reveal and the score, and the menu posted before the restart still takes answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_in_the_middle_of_a_multi_select_question() {
+    let h = common::start(Options {
+        players: 2,
+        ..Options::default()
+    })
+    .await;
+    h.upload("live/multi.md").await;
+    h.run(
+        h.host,
+        "quiz start",
+        &[("quiz", "multi".into()), ("scoring", "correct".into())],
+    )
+    .await;
+    let (ada, bo) = (h.players[0], h.players[1]);
+    let q1 = h.question(h.channel, 1).await;
+    h.clock.set(T0 + 1_000);
+    h.select(ada, &q1, &["0", "2"]).await;
+    let h = h.restart().await;
+    let ack = h.select(bo, &q1, &["2", "3"]).await;
+    assert!(
+        ack.content.starts_with("Locked in: **C, D**"),
+        "{}",
+        ack.content
+    );
+    h.run(h.host, "quiz next", &[]).await;
+    let revealed = h.revealed(h.channel, 1).await;
+    let answer = &revealed.embeds[1].description;
+    assert!(answer.contains("A █████░░░░░ 1  50% ✓\n"), "{answer}");
+    assert!(answer.contains("C ██████████ 2 100% ✓\n"), "{answer}");
+    assert!(
+        answer.contains("🎯 **1** of 2 picked exactly A, C."),
+        "{answer}"
+    );
+    h.run(h.host, "quiz stop", &[]).await;
+    let results = h.titled(h.channel, "🏆 Results").await;
+    let text = lines(&results);
+    assert!(
+        text.contains(&"🥇 **Ada** — 1 correct · 1/1 right".to_string()),
+        "{text:?}"
+    );
+    h.sim.assert_no_violations();
+}
