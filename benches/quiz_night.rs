@@ -9,8 +9,9 @@
 //! QUIZ_NIGHT_ANSWERS (leaderboard seed size, default 1000000; 0 skips it),
 //! QUIZ_NIGHT_LATENCY_MS (round trips to simulate between the bots and the simulator, default
 //! "0"; e.g. "0,50,100,150" — Discord answers in tens to hundreds of ms, loopback in µs),
-//! QUIZ_NIGHT_SHAPES (which questions burst, default "buttons,multi": letter buttons, and a
-//! multi-select question answered in its select menu).
+//! QUIZ_NIGHT_SHAPES (which questions burst, default "buttons,multi,typed": letter buttons, a
+//! multi-select question answered in its select menu, and a typed answer — the Answer button
+//! opens a modal, and the submitted text is what is acknowledged and timed).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -42,11 +43,12 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(1_000_000);
     let shapes: Vec<Shape> = std::env::var("QUIZ_NIGHT_SHAPES")
-        .unwrap_or_else(|_| "buttons,multi".into())
+        .unwrap_or_else(|_| "buttons,multi,typed".into())
         .split(',')
         .filter_map(|s| match s.trim() {
             "buttons" => Some(Shape::Buttons),
             "multi" => Some(Shape::Multi),
+            "typed" => Some(Shape::Typed),
             _ => None,
         })
         .collect();
@@ -106,6 +108,8 @@ enum Shape {
     Buttons,
     /// A multi-select question: each player picks a set in the select menu.
     Multi,
+    /// A typed answer: each player presses Answer and submits the box it opens.
+    Typed,
 }
 
 impl Shape {
@@ -113,6 +117,7 @@ impl Shape {
         match self {
             Shape::Buttons => "bench",
             Shape::Multi => "bench-multi",
+            Shape::Typed => "bench-typed",
         }
     }
 }
@@ -272,6 +277,18 @@ explanation = "Heads project separately and attend to different positions; their
 "#,
     )
     .unwrap();
+    std::fs::write(
+        quizzes.join("bench-typed.toml"),
+        r#"title = "Day 42 Quiz: Attention Mechanisms Deep Dive"
+question_seconds = 600
+
+[[questions]]
+prompt = "Which function turns attention scores into weights that sum to one?"
+accepted = ["softmax", "the softmax function"]
+explanation = "Softmax exponentiates each score and divides by the sum, so the weights are positive and add up to one."
+"#,
+    )
+    .unwrap();
     let config = dir.join("quizbot.toml");
     std::fs::write(
         &config,
@@ -378,6 +395,12 @@ async fn burst(players: usize, kind: Kind, shape: Shape, latency_ms: u64) -> Run
         .collect();
     // The sets picked in the menu, in turn: right, one short, one too many, another.
     const SETS: [&[&str]; 4] = [&["0", "1"], &["0"], &["0", "1", "2"], &["2", "3"]];
+    // Typed answers, in turn: right, right with a slip, wrong, right in other words.
+    const TYPED: [&str; 4] = ["Softmax", "sofmax", "sigmoid", "the softmax function"];
+    // A typed answer is two interactions: the press (answered with a modal) and the submit.
+    let per_player = if shape == Shape::Typed { 2 } else { 1 };
+    // What is acknowledged after a commit: a click or a choice (3), a submitted box (5).
+    let answer_kind = if shape == Shape::Typed { 5 } else { 3 };
     let log_start = sim.log().len();
     let cpu_before = cpu_seconds(pid);
     let sim_cpu_before = cpu_seconds(std::process::id());
@@ -391,15 +414,35 @@ async fn burst(players: usize, kind: Kind, shape: Shape, latency_ms: u64) -> Run
         while sent < due {
             let member = setup.members[sent];
             match shape {
-                Shape::Buttons => sim.click(member, message.id, &ids[sent % ids.len()]),
-                Shape::Multi => sim.select(member, message.id, &ids[0], SETS[sent % SETS.len()]),
+                Shape::Buttons => {
+                    sim.click(member, message.id, &ids[sent % ids.len()])
+                        .expect("click");
+                }
+                Shape::Multi => {
+                    sim.select(member, message.id, &ids[0], SETS[sent % SETS.len()])
+                        .expect("select");
+                }
+                Shape::Typed => {
+                    // Press Answer; type into the box as soon as it opens (a person takes a
+                    // few seconds, which only spreads the submissions out).
+                    let pressed = sim.click(member, message.id, &ids[0]).expect("press");
+                    let (sim, text) = (sim.clone(), TYPED[sent % TYPED.len()]);
+                    tokio::spawn(async move {
+                        if sim
+                            .wait_response(&pressed, Duration::from_secs(60))
+                            .await
+                            .is_ok()
+                        {
+                            let _ = sim.submit_modal(member, &pressed, &[("answer", text)]);
+                        }
+                    });
+                }
             }
-            .expect("click");
             sent += 1;
         }
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    let target = responded_before + players as u64;
+    let target = responded_before + (players * per_player) as u64;
     let _ = sim
         .wait_until(Duration::from_secs(120), "every ack", |s| {
             (s.responded_count() >= target).then_some(())
@@ -413,7 +456,7 @@ async fn burst(players: usize, kind: Kind, shape: Shape, latency_ms: u64) -> Run
     let clicks: Vec<_> = sim
         .interactions()
         .into_iter()
-        .filter(|r| r.kind == 3)
+        .filter(|r| r.kind == answer_kind)
         .collect();
     let mut latencies: Vec<f64> = clicks
         .iter()
@@ -519,16 +562,31 @@ fn floor_bot() {
             ctx: serenity::Context,
             interaction: serenity::Interaction,
         ) {
-            if let serenity::Interaction::Component(c) = interaction {
-                let reply = serenity::CreateInteractionResponseMessage::new()
+            let reply = serenity::CreateInteractionResponse::Message(
+                serenity::CreateInteractionResponseMessage::new()
                     .content("ok")
-                    .ephemeral(true);
-                let _ = c
-                    .create_response(
-                        &ctx.http,
-                        serenity::CreateInteractionResponse::Message(reply),
-                    )
-                    .await;
+                    .ephemeral(true),
+            );
+            match interaction {
+                // The Answer button of a typed question: the same box the bot opens.
+                serenity::Interaction::Component(c) if c.data.custom_id.starts_with("t:") => {
+                    let modal = quizbot::discord::convert::modal(
+                        &quizbot::render::question::answer_modal("tm:1:0".into(), "Question 1"),
+                    );
+                    let _ = c
+                        .create_response(
+                            &ctx.http,
+                            serenity::CreateInteractionResponse::Modal(modal),
+                        )
+                        .await;
+                }
+                serenity::Interaction::Component(c) => {
+                    let _ = c.create_response(&ctx.http, reply).await;
+                }
+                serenity::Interaction::Modal(m) => {
+                    let _ = m.create_response(&ctx.http, reply).await;
+                }
+                _ => {}
             }
         }
     }

@@ -418,6 +418,25 @@ fn schedule_clicks(
             });
             continue;
         }
+        if let Some(typed) = quiz_question(question, quiz).filter(|q| q.is_typed()) {
+            // A typed answer: press Answer, then type in the box it opens.
+            let text = if rng.unit() < *skill {
+                typed.accepted[0].clone()
+            } else {
+                "no idea".to_string()
+            };
+            let (sim, id, message, custom_id) = (sim.clone(), *id, question.id, buttons[0].clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                let Ok(h) = sim.click(id, message, &custom_id) else {
+                    return;
+                };
+                if sim.wait_response(&h, Duration::from_secs(5)).await.is_ok() {
+                    let _ = sim.submit_modal(id, &h, &[("answer", &text)]);
+                }
+            });
+            continue;
+        }
         let choice = match correct.as_deref() {
             Some(&[c]) if rng.unit() < *skill => c,
             _ => (rng.next() % buttons.len() as u64) as usize,
@@ -434,12 +453,16 @@ fn schedule_clicks(
 /// The correct options of a posted question: the players "know" the quiz (with their own
 /// chance of being right), so they look the question up by its prompt.
 fn correct_choice(question: &Message, quiz: &Quiz) -> Option<Vec<usize>> {
+    quiz_question(question, quiz).map(|q| q.correct_indexes())
+}
+
+/// The quiz's question a posted message asks, found by its prompt.
+fn quiz_question<'a>(question: &Message, quiz: &'a Quiz) -> Option<&'a crate::quiz::Question> {
     let text = &question.embeds.first()?.description;
     quiz.questions
         .iter()
         .filter(|q| text.starts_with(&q.prompt))
         .max_by_key(|q| q.prompt.len())
-        .map(|q| q.correct_indexes())
 }
 
 /// The quiz being rehearsed, as the bot will load it.

@@ -53,8 +53,19 @@ fn assert_promises(bytes: &[u8], format: Format) {
     };
     assert!(!q.questions.is_empty());
     for question in &q.questions {
-        assert!((model::MIN_OPTIONS..=model::MAX_OPTIONS).contains(&question.options.len()));
-        assert!(question.answer < question.options.len());
+        if question.is_typed() {
+            // A typed answer: no options, 1 to 20 answers a player can type.
+            assert!(question.options.is_empty());
+            assert!((1..=model::MAX_ACCEPTED).contains(&question.accepted.len()));
+            assert!(question
+                .accepted
+                .iter()
+                .all(|a| { !a.is_empty() && a.chars().count() <= model::MAX_ACCEPTED_CHARS }));
+        } else {
+            assert!((model::MIN_OPTIONS..=model::MAX_OPTIONS).contains(&question.options.len()));
+            assert!(question.answer < question.options.len());
+            assert!(question.answers.iter().all(|&a| a < question.options.len()));
+        }
         let c = card::Card {
             quiz_title: &q.title,
             question,
@@ -69,6 +80,7 @@ fn assert_promises(bytes: &[u8], format: Format) {
             counts: vec![1; question.options.len()],
             fastest: Some(("x".into(), 1)),
             correct: 1,
+            wrong: Vec::new(),
         };
         assert_eq!(
             measure::problems(&card::reveal(&c, &stats)),
@@ -87,14 +99,23 @@ fn assert_promises(bytes: &[u8], format: Format) {
         let view = study::run_question(&ctx, position, Some("a note"));
         assert_eq!(measure::problems(&view), Vec::<String>::new());
         // A wrong answer: another option, or on a multi-select every option but the first.
-        let wrong = (question.answer + 1) % question.options.len();
-        let pick = if question.is_multi() {
+        let wrong = (question.answer + 1) % question.options.len().max(1);
+        let pick = if question.is_typed() {
+            model::Pick::Typed(None)
+        } else if question.is_multi() {
             model::Pick::set(&(1..question.options.len()).collect::<Vec<_>>())
         } else {
             model::Pick::One(wrong as u8)
         };
         let taken = progress.answer(position, pick, question, 0, None).unwrap();
-        let feedback = study::run_feedback(&ctx, position, taken.choice, &progress, Some(0));
+        let feedback = study::run_feedback(
+            &ctx,
+            position,
+            taken.choice,
+            Some(&"w".repeat(model::MAX_ACCEPTED_CHARS)),
+            &progress,
+            Some(0),
+        );
         assert_eq!(measure::problems(&feedback), Vec::<String>::new());
     }
 }
@@ -302,6 +323,10 @@ proptest! {
             CustomId::RunNext { run: session, question },
             CustomId::Pick { session, question },
             CustomId::RunPick { run: session, question },
+            CustomId::Type { session, question },
+            CustomId::TypeSubmit { session, question },
+            CustomId::RunType { run: session, question },
+            CustomId::RunTypeSubmit { run: session, question },
         ] {
             let text = id.to_string();
             prop_assert!(text.len() <= limits::CUSTOM_ID);

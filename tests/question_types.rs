@@ -274,3 +274,215 @@ async fn a_restart_in_the_middle_of_a_multi_select_question() {
     );
     h.sim.assert_no_violations();
 }
+
+/// A live quiz with typed answers: the Answer button opens a box, the answer is judged as
+/// docs/quiz-format.md says (case, a slip in a long word), the reveal names the accepted
+/// answers and the common wrong ones inert, and a restart in the middle of a typed question
+/// keeps what was typed and the button working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_quiz_with_typed_answers_and_a_restart_mid_question() {
+    let h = common::start(Options {
+        players: 4,
+        ..Options::default()
+    })
+    .await;
+    let added = h.upload("live/typed.md").await;
+    assert!(added.content.starts_with("✅"), "{}", added.content);
+    h.run(
+        h.host,
+        "quiz start",
+        &[("quiz", "typed".into()), ("scoring", "speed".into())],
+    )
+    .await;
+    let (ada, bo, cy, di) = (h.players[0], h.players[1], h.players[2], h.players[3]);
+
+    let q1 = h.question(h.channel, 1).await;
+    let labels: Vec<&str> = q1.buttons().map(|b| b.label.as_str()).collect();
+    assert_eq!(labels, ["✍️ Answer"]);
+    assert!(q1.embeds[0]
+        .description
+        .contains("Press **Answer** and type"));
+    h.clock.set(T0 + 300);
+    let ack = h.type_answer(ada, &q1, "  paris ").await;
+    assert_eq!(ack.ephemeral_for, Some(ada));
+    assert_eq!(ack.content, "Locked in: **paris**");
+    h.type_answer(bo, &q1, "Pariss").await; // one slip in a long word: forgiven
+    h.type_answer(cy, &q1, "London").await;
+    let hostile = h
+        .type_answer(di, &q1, "@everyone **see** https://evil.example")
+        .await;
+    assert!(
+        !hostile.content.contains("@everyone"),
+        "{}",
+        hostile.content
+    );
+    // A second press is refused before any box opens.
+    let again = h.click(ada, q1.id, &Harness::button_id(&q1, '✍')).await;
+    assert_eq!(
+        again.content,
+        "You already answered this question — one answer per question."
+    );
+    h.run(h.host, "quiz next", &[]).await;
+    h.clock.set(T0 + 100_000);
+    let revealed = h.revealed(h.channel, 1).await;
+    assert_eq!(revealed.embeds[1].title, "✅ Answer: Paris");
+    let answer = &revealed.embeds[1].description;
+    assert!(
+        answer.starts_with("**Paris**\nAlso accepted: City of Light\n\nParis has been"),
+        "{answer}"
+    );
+    assert!(answer.contains("🎯 **2** of 4 typed it right."), "{answer}");
+    assert!(answer.contains("Most common wrong answers: “"), "{answer}");
+    assert!(answer.contains("“London” ×1"), "{answer}");
+    // What a player typed is shown inert: no mention, no bold, no link.
+    assert!(!answer.contains("@everyone"), "{answer}");
+    assert!(!answer.contains("**see**"), "{answer}");
+    assert!(!answer.contains("https://"), "{answer}");
+    assert!(revealed.buttons().all(|b| b.disabled));
+    assert_eq!(
+        h.count(
+            "SELECT COUNT(*) FROM answers WHERE typed = 'paris' AND correct = 1 AND choice = 0"
+        ),
+        1
+    );
+    assert_eq!(
+        h.count("SELECT choice FROM answers WHERE typed = 'London'"),
+        65535,
+        "matched nothing"
+    );
+
+    let q2 = h.question(h.channel, 2).await;
+    h.clock.set(T0 + 100_300);
+    for (p, letter) in [(ada, 'B'), (bo, 'A'), (cy, 'B')] {
+        h.click(p, q2.id, &Harness::button_id(&q2, letter)).await;
+    }
+    h.run(h.host, "quiz next", &[]).await;
+    h.clock.set(T0 + 200_000);
+    h.revealed(h.channel, 2).await;
+
+    // Question 3: Ada types before a restart, Bo after it on the same message.
+    let q3 = h.question(h.channel, 3).await;
+    h.clock.set(T0 + 200_300);
+    h.type_answer(ada, &q3, "MARS").await;
+    let h = h.restart().await;
+    let ack = h.type_answer(bo, &q3, "mars.").await;
+    assert_eq!(ack.content, "Locked in: **mars.**");
+    h.run(h.host, "quiz next", &[]).await;
+    let revealed = h.revealed(h.channel, 3).await;
+    assert!(revealed.embeds[1]
+        .description
+        .contains("🎯 **2** of 2 typed it right."));
+
+    // Speed scoring, every answer in 0.3 s, streak bonus: Ada 1000 + 1100 + 1200;
+    // Bo 1000 + 0 + 1000; Cy 0 + 1000; Di nothing.
+    let results = h.titled(h.channel, "🏆 Results").await;
+    let text = lines(&results);
+    assert_eq!(text[0], "🥇 **Ada** — 3,300 pts · 3/3 right");
+    assert_eq!(text[1], "🥈 **Bo** — 2,000 pts · 2/3 right");
+    assert_eq!(text[2], "🥉 **Cy** — 1,000 pts · 1/2 right");
+    // Cy's own results quote what he typed.
+    let mine = h
+        .click(
+            cy,
+            results.id,
+            results.rows[0][0].custom_id.as_deref().unwrap(),
+        )
+        .await;
+    let r = &mine.embeds[0].description;
+    assert!(r.contains("You: “London” · Correct: **Paris**"), "{r}");
+    h.sim.assert_no_violations();
+}
+
+/// Practice asks a typed question privately: the box opens from the private message, and the
+/// feedback replaces it with what was typed and what is accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_answers_in_practice() {
+    let h = common::start(Options::default()).await;
+    h.upload("live/typed.md").await;
+    let ann = h.players[0];
+    let first = h
+        .run(ann, "quiz practice", &[("quiz", "typed".into())])
+        .await;
+    let wrong = h.type_answer(ann, &first, "Lyon").await;
+    assert_eq!(
+        wrong.id, first.id,
+        "the private message turns into the feedback"
+    );
+    assert!(wrong.embeds[0].title.starts_with("❌ Not quite"));
+    assert!(
+        wrong.embeds[0]
+            .description
+            .contains("Your answer: **Lyon**"),
+        "{}",
+        wrong.embeds[0].description
+    );
+    assert_eq!(wrong.embeds[1].title, "Answer: Paris");
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM run_answers WHERE typed = 'Lyon' AND correct = 0"),
+        1
+    );
+    h.sim.assert_no_violations();
+}
+
+/// An assignment of every kind of question, taken privately: a typed answer (box), a
+/// multi-select (menu) and a letter button; the score counts on the leaderboard, and
+/// `show --json` names each kind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assignment_mixing_every_kind_of_question() {
+    let h = common::start(Options::default()).await;
+    h.upload("live/mixed.md").await;
+    let ann = h.players[0];
+    h.run(
+        h.host,
+        "quiz assign",
+        &[("quiz", "mixed".into()), ("due", "2h".into())],
+    )
+    .await;
+    let post = h.titled(h.channel, "📝 Mixed Bag").await;
+    let start = post
+        .button("Start")
+        .and_then(|b| b.custom_id.clone())
+        .unwrap();
+    let q1 = h.click(ann, post.id, &start).await;
+    assert_eq!(q1.embeds[0].title, "Question 1 of 3");
+    let fed = h.type_answer(ann, &q1, "paris").await;
+    assert!(
+        fed.embeds[0].title.starts_with("✅ Right!"),
+        "{}",
+        fed.render()
+    );
+    let next = |m: &Message| m.button("Next").and_then(|b| b.custom_id.clone()).unwrap();
+    let q2 = h.click(ann, fed.id, &next(&fed)).await;
+    let fed = h.select(ann, &q2, &["0", "2"]).await;
+    assert!(fed.embeds[0].title.starts_with("✅ Right!"));
+    let q3 = h.click(ann, fed.id, &next(&fed)).await;
+    let done = h.click(ann, q3.id, &Harness::button_id(&q3, 'A')).await;
+    assert!(done
+        .embeds
+        .last()
+        .unwrap()
+        .description
+        .contains("**2/3** correct"));
+    let board = h.run(ann, "leaderboard", &[]).await;
+    assert!(
+        board.embeds[0].description.contains("**Ada**"),
+        "{}",
+        board.embeds[0].description
+    );
+    h.sim.assert_no_violations();
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quizbot"))
+        .args(["show", "tests/fixtures/live/mixed.md", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let q = &json["questions"];
+    assert_eq!(q[0]["kind"], "typed");
+    assert_eq!(q[0]["accepted"], serde_json::json!(["Paris"]));
+    assert_eq!(q[0]["options"], serde_json::json!([]));
+    assert!(q[0].get("answer").is_none());
+    assert_eq!(q[1]["kind"], "multi");
+    assert_eq!(q[1]["answers"], serde_json::json!([0, 2]));
+    assert_eq!(q[2]["kind"], "choice");
+    assert_eq!(q[2]["answer"], 1);
+}

@@ -518,6 +518,30 @@ fn toml_answers_make_a_multi_select_question() {
 }
 
 #[test]
+fn questions_without_options_but_an_answer_are_typed_answers() {
+    let md = valid("typed.md");
+    assert!(md.exact, "front matter `exact: true`");
+    assert_eq!(md.questions[0].accepted, ["Paris", "City of Light"]);
+    assert!(md.questions[0].options.is_empty());
+    assert_eq!(md.questions[0].prompt, "What is the capital of France?");
+    assert_eq!(
+        md.questions[1].accepted,
+        ["Rome", "Roma"],
+        "`|`, the full stop dropped"
+    );
+    assert!(!md.questions[2].is_typed());
+    let toml = valid("typed.toml");
+    assert!(!toml.exact);
+    assert_eq!(toml.questions[0].accepted, ["Paris", "City of Light"]);
+    let mixed = only_error("error-typed-with-options.toml");
+    assert!(
+        mixed.message.contains("has `accepted` and no `options`"),
+        "{}",
+        mixed.message
+    );
+}
+
+#[test]
 fn toml_unknown_key_is_an_error_with_its_line() {
     let e = only_error("error-unknown-field.toml");
     assert_eq!(e.line, 7);

@@ -37,6 +37,7 @@ fn answer(session: i64, position: usize, user: u64, correct: bool, points: u32) 
             elapsed_ms: 1_000 + user,
             correct,
             points,
+            typed: None,
         },
     }
 }

@@ -29,6 +29,9 @@ pub fn run(path: &Path, json: bool, out: &mut impl Write) -> std::io::Result<boo
             "\n{}. {}   (line {}{kind})",
             q.number, q.prompt, q.line
         )?;
+        if q.is_typed() {
+            writeln!(out, "  ✔ typed: {}", q.accepted.join(" · "))?;
+        }
         let correct = q.correct_indexes();
         for (i, option) in q.options.iter().enumerate() {
             let mark = if correct.contains(&i) { "✔" } else { " " };

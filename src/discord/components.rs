@@ -5,14 +5,15 @@
 use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
-use serenity::{ComponentInteraction, CreateInteractionResponse};
+use serenity::{ComponentInteraction, CreateInteractionResponse, ModalInteraction};
 
 use super::convert;
 use super::types::Error;
-use crate::quiz::model::MAX_OPTIONS;
+use crate::quiz::model::{MAX_ACCEPTED_CHARS, MAX_OPTIONS};
 use crate::quiz::Pick;
 use crate::render::custom_id::CustomId;
 use crate::render::notices;
+use crate::render::question::answer_modal;
 use crate::runtime::app::App;
 use crate::runtime::live::answer as live;
 use crate::runtime::study::{self, Reply};
@@ -60,6 +61,40 @@ impl Click {
         })
     }
 
+    /// A modal submitted (a typed answer): its one text box's value is the click's one value.
+    pub fn of_modal(interaction: &ModalInteraction) -> Option<Click> {
+        if interaction.user.bot {
+            return None;
+        }
+        let typed = interaction
+            .data
+            .components
+            .iter()
+            .flat_map(|row| &row.components)
+            .find_map(|c| match c {
+                serenity::ActionRowComponent::InputText(t) => {
+                    Some(t.value.clone().unwrap_or_default())
+                }
+                _ => None,
+            })
+            .unwrap_or_default();
+        Some(Click {
+            id: interaction.id,
+            token: interaction.token.clone(),
+            user: interaction.user.id.get(),
+            guild: interaction.guild_id.map_or(0, |g| g.get()),
+            name: display_name(interaction.member.as_ref(), &interaction.user),
+            custom_id: interaction.data.custom_id.clone(),
+            values: vec![typed.chars().take(MAX_ACCEPTED_CHARS).collect()],
+            message: interaction.message.as_ref().map_or(0, |m| m.id.get()),
+        })
+    }
+
+    /// The text of a submitted modal.
+    fn typed(&self) -> &str {
+        self.values.first().map_or("", String::as_str)
+    }
+
     pub fn id(&self) -> serenity::InteractionId {
         self.id
     }
@@ -97,19 +132,26 @@ pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Resu
                 .await
                 .unwrap_or_else(|e| failed(&e, user))
         }
+        Ok(CustomId::RunType { run, question }) => Reply::Modal(answer_modal(
+            CustomId::RunTypeSubmit { run, question }.to_string(),
+            &format!("Question {}", question + 1),
+        )),
         Ok(
-            id @ (CustomId::RunAnswer { run, question, .. } | CustomId::RunPick { run, question }),
+            id @ (CustomId::RunAnswer { run, question, .. }
+            | CustomId::RunPick { run, question }
+            | CustomId::RunTypeSubmit { run, question }),
         ) => Box::pin(study::answer(
             app,
             run,
             question as usize,
-            match id {
-                CustomId::RunAnswer { choice, .. } => Pick::One(choice),
-                _ => click.picked(),
+            study::Given {
+                pick: match id {
+                    CustomId::RunAnswer { choice, .. } => Pick::One(choice),
+                    _ => click.picked(),
+                },
+                typed: matches!(id, CustomId::RunTypeSubmit { .. }).then(|| click.typed()),
             },
-            guild,
-            user,
-            &click.name,
+            (guild, user, &click.name),
         ))
         .await
         .unwrap_or_else(|e| {
@@ -121,11 +163,22 @@ pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Resu
         Ok(CustomId::RunNext { run, .. }) => Box::pin(study::next(app, run, guild, user))
             .await
             .unwrap_or_else(|e| failed(&e, user)),
+        Ok(CustomId::Type { session, question }) => {
+            match live::open_answer_box(app, session, guild, user, question as usize).await {
+                Ok(Ok(())) => Reply::Modal(answer_modal(
+                    CustomId::TypeSubmit { session, question }.to_string(),
+                    &format!("Question {}", question + 1),
+                )),
+                Ok(Err(refused)) => Reply::New(refused),
+                Err(e) => failed(&e, user),
+            }
+        }
         Ok(
             id @ (CustomId::Answer {
                 session, question, ..
             }
-            | CustomId::Pick { session, question }),
+            | CustomId::Pick { session, question }
+            | CustomId::TypeSubmit { session, question }),
         ) => {
             let answer = live::Click {
                 user,
@@ -135,7 +188,8 @@ pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Resu
                     CustomId::Answer { choice, .. } => Pick::One(choice),
                     _ => click.picked(),
                 },
-                message: Some(click.message),
+                typed: matches!(id, CustomId::TypeSubmit { .. }).then(|| click.typed()),
+                message: (click.message != 0).then_some(click.message),
             };
             // A store that cannot be read still gets the member an answer, never silence.
             match live::click(app, session, guild, answer).await {
@@ -161,6 +215,7 @@ pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Resu
         Reply::Update(view) => {
             CreateInteractionResponse::UpdateMessage(convert::interaction_update(view))
         }
+        Reply::Modal(modal) => CreateInteractionResponse::Modal(convert::modal(&modal)),
     };
     serenity::Builder::execute(response, http, (click.id, &click.token)).await?;
     Ok(())

@@ -5,8 +5,9 @@
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu,
-    CreateSelectMenuKind, CreateSelectMenuOption, EditMessage,
+    CreateEmbedFooter, CreateInputText, CreateInteractionResponseMessage, CreateMessage,
+    CreateModal, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, EditMessage,
+    InputTextStyle,
 };
 
 use crate::render::measure;
@@ -80,6 +81,15 @@ pub fn rows(v: &MessageView) -> Vec<CreateActionRow> {
             )
         }))
         .collect()
+}
+
+/// The box to type an answer in: one short text input, required.
+pub fn modal(m: &view::ModalView) -> CreateModal {
+    let input = CreateInputText::new(InputTextStyle::Short, &m.label, "answer")
+        .placeholder(&m.placeholder)
+        .max_length(m.max_length)
+        .required(true);
+    CreateModal::new(&m.custom_id, &m.title).components(vec![CreateActionRow::InputText(input)])
 }
 
 pub fn create_message(v: MessageView) -> CreateMessage {

@@ -163,10 +163,13 @@ struct Clicks {
 #[serenity::async_trait]
 impl serenity::EventHandler for Clicks {
     async fn interaction_create(&self, ctx: serenity::Context, interaction: Interaction) {
-        let Interaction::Component(click) = interaction else {
-            return;
+        let click = match &interaction {
+            Interaction::Component(click) => components::Click::of(click),
+            // A typed answer, from the box an Answer button opened.
+            Interaction::Modal(submitted) => components::Click::of_modal(submitted),
+            _ => None,
         };
-        let Some(click) = components::Click::of(&click) else {
+        let Some(click) = click else {
             return;
         };
         // A task of its own, holding only the click: this one (with serenity's parsed event in

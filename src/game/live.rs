@@ -44,6 +44,8 @@ pub struct Answer {
     pub elapsed_ms: u64,
     pub correct: bool,
     pub points: u32,
+    /// What the player typed, for a typed-answer question.
+    pub typed: Option<String>,
 }
 
 impl Answer {
@@ -111,6 +113,9 @@ pub struct Reveal {
     pub answered: u64,
     /// How many got it right (the whole set, on a multi-select question).
     pub correct: u64,
+    /// A typed-answer question's most common wrong answers (as first typed) with how many
+    /// typed each, most first, at most [`WRONG_ANSWERS_SHOWN`].
+    pub wrong: Vec<(String, u64)>,
     /// The fastest correct player's name and time.
     pub fastest: Option<(u64, String, u64)>,
 }
@@ -121,6 +126,26 @@ pub struct Hardest {
     pub question_index: usize,
     pub correct: u64,
     pub answered: u64,
+}
+
+/// How many of the wrong answers typed a reveal names.
+pub const WRONG_ANSWERS_SHOWN: usize = 3;
+
+/// The most common wrong answers: grouped as they are matched (case, accents, punctuation
+/// do not count), each shown as its first spelling; most first, then alphabetically.
+pub fn common_wrong<'a>(typed: impl Iterator<Item = &'a str>) -> Vec<(String, u64)> {
+    let mut groups: HashMap<String, (String, u64)> = HashMap::new();
+    for t in typed {
+        let key = super::typed_answer::normalise(t);
+        groups
+            .entry(key)
+            .or_insert_with(|| (t.trim().to_string(), 0))
+            .1 += 1;
+    }
+    let mut all: Vec<(String, u64)> = groups.into_values().collect();
+    all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    all.truncate(WRONG_ANSWERS_SHOWN);
+    all
 }
 
 /// A random order for `/quiz start shuffle:true` (xorshift seeded by the clock: no need for
@@ -240,15 +265,8 @@ impl LiveSession {
         Some(opened)
     }
 
-    /// Takes a click. `now` is when the interaction arrived.
-    pub fn answer(
-        &mut self,
-        user: u64,
-        name: &str,
-        position: usize,
-        pick: Pick,
-        now: i64,
-    ) -> Result<Accepted, Refusal> {
+    /// The open question at `position` and its timing, or why it takes no answer at `now`.
+    fn open_at(&self, position: usize, now: i64) -> Result<(usize, Opened), Refusal> {
         let open = match self.phase {
             Phase::Finished => return Err(Refusal::Finished),
             Phase::NotStarted => return Err(Refusal::NotOpen),
@@ -262,6 +280,76 @@ impl LiveSession {
         if now > opened.deadline {
             return Err(Refusal::Closed);
         }
+        Ok((open, opened))
+    }
+
+    /// Whether `user` may still answer the typed-answer question at `position`: asked before
+    /// the box to type in is shown, so that nobody types an answer that cannot count.
+    pub fn may_type(&self, user: u64, position: usize, now: i64) -> Result<(), Refusal> {
+        let (open, _) = self.open_at(position, now)?;
+        let question = &self.quiz.questions[self.order[open]];
+        if !question.is_typed() {
+            return Err(Refusal::NoSuchOption);
+        }
+        match self.answers[open].get(&user) {
+            Some(prev) if !self.settings.allow_change => Err(Refusal::AlreadyAnswered {
+                pick: prev.pick(question).unwrap_or(Pick::Typed(None)),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Takes a typed answer to the open question: judged against its accepted answers
+    /// ([`super::typed_answer::matching`]) and kept as typed.
+    pub fn answer_typed(
+        &mut self,
+        user: u64,
+        name: &str,
+        position: usize,
+        text: &str,
+        now: i64,
+    ) -> Result<Accepted, Refusal> {
+        let matched = self
+            .question_at(position)
+            .filter(|q| q.is_typed())
+            .map(|q| super::typed_answer::matching(text, &q.accepted, self.quiz.exact))
+            .ok_or(Refusal::NoSuchOption)?;
+        let pick = Pick::Typed(matched.and_then(|i| u8::try_from(i).ok()));
+        self.take(
+            user,
+            name,
+            position,
+            pick,
+            Some(text.trim().to_string()),
+            now,
+        )
+    }
+
+    /// Takes a click. `now` is when the interaction arrived.
+    pub fn answer(
+        &mut self,
+        user: u64,
+        name: &str,
+        position: usize,
+        pick: Pick,
+        now: i64,
+    ) -> Result<Accepted, Refusal> {
+        if matches!(pick, Pick::Typed(_)) {
+            return Err(Refusal::NoSuchOption); // only [`Self::answer_typed`] judges text
+        }
+        self.take(user, name, position, pick, None, now)
+    }
+
+    fn take(
+        &mut self,
+        user: u64,
+        name: &str,
+        position: usize,
+        pick: Pick,
+        typed: Option<String>,
+        now: i64,
+    ) -> Result<Accepted, Refusal> {
+        let (open, opened) = self.open_at(position, now)?;
         let question_index = self.order[open];
         let question = &self.quiz.questions[question_index];
         if !question.accepts(pick) {
@@ -270,7 +358,7 @@ impl LiveSession {
         let choice = pick.stored();
         let previous = self.answers[open].get(&user).cloned();
         if let Some(prev) = &previous {
-            if !self.settings.allow_change || prev.choice == choice {
+            if !self.settings.allow_change || (prev.choice == choice && prev.typed == typed) {
                 return Err(Refusal::AlreadyAnswered {
                     pick: prev.pick(question).unwrap_or(pick),
                 });
@@ -288,6 +376,7 @@ impl LiveSession {
             // A question worth double counts double, bonus and all; a warm-up counts nothing.
             points: scoring::points(self.settings.rules, correct, elapsed_ms, limit_ms, streak)
                 .saturating_mul(question.points),
+            typed,
         };
         self.answers[open].insert(user, answer.clone());
         self.names.insert(user, name.to_string());
@@ -364,6 +453,7 @@ impl LiveSession {
         let mut counts = vec![0u64; question.options.len()];
         let mut fastest: Option<(u64, u64)> = None;
         let mut correct = 0;
+        let mut wrong_typed = Vec::new();
         for (&user, a) in &self.answers[position] {
             // A multi-select answer counts once for every option in its set.
             for i in a.pick(question).map(Pick::indexes).unwrap_or_default() {
@@ -372,6 +462,11 @@ impl LiveSession {
                 }
             }
             correct += u64::from(a.correct);
+            if !a.correct {
+                if let Some(t) = &a.typed {
+                    wrong_typed.push((a.at, user, t.as_str()));
+                }
+            }
             if a.correct && fastest.is_none_or(|(u, ms)| (a.elapsed_ms, user) < (ms, u)) {
                 fastest = Some((user, a.elapsed_ms));
             }
@@ -406,6 +501,11 @@ impl LiveSession {
             question_index,
             answered: answered.len() as u64,
             correct,
+            wrong: {
+                // In the order they were given, so that each group shows its first spelling.
+                wrong_typed.sort_unstable();
+                common_wrong(wrong_typed.into_iter().map(|(_, _, t)| t))
+            },
             counts,
             fastest: fastest.map(|(u, ms)| (u, self.name(u).to_string(), ms)),
         })
@@ -507,6 +607,7 @@ mod tests {
             title: "T".into(),
             description: String::new(),
             question_seconds: None,
+            exact: false,
             questions: (0..n)
                 .map(|i| Question {
                     number: i + 1,
@@ -515,6 +616,7 @@ mod tests {
                     options: vec!["a".into(), "b".into(), "c".into()],
                     answer: 1,
                     answers: Vec::new(),
+                    accepted: Vec::new(),
                     explanation: String::new(),
                     seconds: None,
                     points: 1,
@@ -590,6 +692,65 @@ mod tests {
         );
         assert_eq!((reveal.answered, reveal.correct), (3, 1));
         assert_eq!(reveal.fastest.map(|f| f.0), Some(1));
+    }
+
+    #[test]
+    fn typed_answers_are_judged_forgiven_a_slip_unless_exact_and_the_wrong_ones_tallied() {
+        for exact in [false, true] {
+            let mut q = (*quiz(1)).clone();
+            q.exact = exact;
+            q.questions[0].options.clear();
+            q.questions[0].accepted = vec!["Paris".into(), "City of Light".into()];
+            let mut s = LiveSession::new(
+                1,
+                Arc::new(q),
+                vec![0],
+                Settings {
+                    seconds: 20,
+                    rules: Rules {
+                        scoring: Scoring::Correct,
+                        streak_bonus: false,
+                    },
+                    allow_change: false,
+                },
+            );
+            s.open_next(0);
+            assert_eq!(s.may_type(1, 0, 10), Ok(()));
+            let right = s.answer_typed(1, "a", 0, " PARIS! ", 10).unwrap();
+            assert!(right.answer.correct);
+            assert_eq!(right.answer.typed.as_deref(), Some("PARIS!"));
+            assert_eq!(right.answer.choice, 0);
+            let other = s.answer_typed(2, "b", 0, "city of light", 10).unwrap();
+            assert_eq!(other.answer.choice, 1, "which accepted answer matched");
+            let slip = s.answer_typed(3, "c", 0, "Pariss", 10).unwrap();
+            assert_eq!(slip.answer.correct, !exact, "exact: {exact}");
+            for (user, text) in [
+                (4, "London"),
+                (5, "london."),
+                (6, "Lyon"),
+                (7, "Rome"),
+                (8, "Rome"),
+            ] {
+                s.answer_typed(user, "x", 0, text, 10).unwrap();
+            }
+            assert!(matches!(
+                s.may_type(1, 0, 20),
+                Err(Refusal::AlreadyAnswered { .. })
+            ));
+            assert_eq!(
+                s.answer(9, "button", 0, Pick::One(0), 10),
+                Err(Refusal::NoSuchOption),
+                "a letter is no answer to a typed question"
+            );
+            let reveal = s.close().unwrap();
+            // Most first, then alphabetically ("Lyon" before an exact quiz's "Pariss"); each
+            // group as first typed ("London", not the later "london.").
+            let want = [("London", 2), ("Rome", 2), ("Lyon", 1)];
+            let got: Vec<(&str, u64)> =
+                reveal.wrong.iter().map(|(t, n)| (t.as_str(), *n)).collect();
+            assert_eq!(got, want, "exact: {exact}");
+            assert_eq!(reveal.correct, if exact { 2 } else { 3 });
+        }
     }
 
     #[test]

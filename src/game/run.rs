@@ -143,6 +143,7 @@ mod tests {
             options: (0..options).map(|i| format!("o{i}")).collect(),
             answer: correct,
             answers: Vec::new(),
+            accepted: Vec::new(),
             explanation: String::new(),
             seconds: None,
             points: 1,

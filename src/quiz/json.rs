@@ -132,6 +132,7 @@ fn simple(
             options,
             answer,
             answers: Vec::new(),
+            accepted: Vec::new(),
             explanation,
             seconds: None,
             points: 1,
@@ -154,6 +155,7 @@ fn simple(
         title,
         description,
         question_seconds: None,
+        exact: false,
         questions,
         tiers: Vec::new(),
     };

@@ -13,6 +13,10 @@ pub struct Quiz {
     pub description: String,
     /// Default seconds per question from the file (TOML `question_seconds`), if it sets one.
     pub question_seconds: Option<u32>,
+    /// Typed answers must match an accepted answer without a slip (TOML `exact = true`,
+    /// Markdown front matter `exact: true`); see `game::typed_answer`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exact: bool,
     /// Never empty once validation passed.
     pub questions: Vec<Question>,
     /// In the order the file lists them; never overlapping once validation passed.
@@ -26,7 +30,8 @@ pub struct Question {
     /// 1-based source line where the question starts.
     pub line: usize,
     pub prompt: String,
-    /// 2 to 10 options, in the order they are lettered (A, B, C, …).
+    /// 2 to 10 options, in the order they are lettered (A, B, C, …); none for a typed-answer
+    /// question.
     pub options: Vec<String>,
     /// Zero-based index into `options`: the correct option, or for a multi-select question the
     /// first of [`Question::answers`].
@@ -36,6 +41,10 @@ pub struct Question {
     /// this set (docs/quiz-format.md, "Multi-select questions").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<usize>,
+    /// The answers a typed-answer question accepts (the first is the one a reveal shows); empty
+    /// for a question with options. Matched as `game::typed_answer` says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted: Vec<String>,
     /// May be empty when the author gave none.
     pub explanation: String,
     /// This question's own time limit, if the file sets one.
@@ -219,6 +228,7 @@ impl Quiz {
             title: self.title.clone(),
             description: self.description.clone(),
             question_seconds: self.question_seconds,
+            exact: false,
             questions: Vec::new(),
             tiers: self.tiers.clone(),
         }
@@ -235,18 +245,28 @@ impl Question {
         self.answers.len() > 1
     }
 
+    /// No options: the player types the answer.
+    pub fn is_typed(&self) -> bool {
+        !self.accepted.is_empty()
+    }
+
     /// The correct options as a [`Pick`].
     pub fn correct_pick(&self) -> Pick {
-        if self.is_multi() {
+        if self.is_typed() {
+            Pick::Typed(Some(0))
+        } else if self.is_multi() {
             Pick::set(&self.answers)
         } else {
             Pick::One(self.answer as u8)
         }
     }
 
-    /// Every correct option, in order: one, or the set of a multi-select question.
+    /// Every correct option, in order: one, or the set of a multi-select question (none for a
+    /// typed answer).
     pub fn correct_indexes(&self) -> Vec<usize> {
-        if self.is_multi() {
+        if self.is_typed() {
+            Vec::new()
+        } else if self.is_multi() {
             self.answers.clone()
         } else {
             vec![self.answer]
@@ -285,7 +305,10 @@ impl Question {
 
     /// Whether `pick` is exactly the correct answer (the whole set, for a multi-select).
     pub fn is_correct(&self, pick: Pick) -> bool {
-        pick == self.correct_pick()
+        match pick {
+            Pick::Typed(matched) => self.is_typed() && matched.is_some(),
+            _ => pick == self.correct_pick(),
+        }
     }
 
     /// Whether `pick` is a possible answer to this question: one option of a single-choice
@@ -293,8 +316,11 @@ impl Question {
     pub fn accepts(&self, pick: Pick) -> bool {
         let n = self.options.len();
         match pick {
-            Pick::One(i) => !self.is_multi() && usize::from(i) < n,
+            Pick::One(i) => !self.is_multi() && !self.is_typed() && usize::from(i) < n,
             Pick::Set(mask) => self.is_multi() && mask != 0 && u32::from(mask) < (1u32 << n),
+            Pick::Typed(matched) => {
+                self.is_typed() && matched.is_none_or(|i| usize::from(i) < self.accepted.len())
+            }
         }
     }
 
@@ -323,18 +349,25 @@ impl Question {
                 feed(&(a as u64).to_le_bytes());
             }
         }
+        for a in &self.accepted {
+            feed(a.as_bytes());
+        }
         format!("{h:016x}")
     }
 }
 
-/// What a player answered to a question with options: one option, or the set picked on a
-/// multi-select question (bit `i` for option `i`). Stored as one integer (see
-/// [`Pick::stored`]): the option's index, or the set's bits.
+/// What a player answered: one option, the set picked on a multi-select question (bit `i` for
+/// option `i`), or for a typed answer which accepted answer it matched (`None`: none, wrong).
+/// Stored as one integer (see [`Pick::stored`]); a typed answer's text is kept beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pick {
     One(u8),
     Set(u16),
+    Typed(Option<u8>),
 }
+
+/// How a typed answer that matched nothing is stored.
+const NO_MATCH: u16 = u16::MAX;
 
 impl Pick {
     /// The set of these option indexes (those past the tenth are ignored).
@@ -352,6 +385,7 @@ impl Pick {
         match self {
             Pick::One(i) => vec![usize::from(i)],
             Pick::Set(mask) => (0..16).filter(|i| mask & (1 << i) != 0).collect(),
+            Pick::Typed(_) => Vec::new(),
         }
     }
 
@@ -370,13 +404,21 @@ impl Pick {
         match self {
             Pick::One(i) => u16::from(i),
             Pick::Set(mask) => mask,
+            Pick::Typed(Some(i)) => u16::from(i),
+            Pick::Typed(None) => NO_MATCH,
         }
     }
 
     /// A stored integer read back for `question` (its kind says which form it has); `None`
     /// for a value no answer could have stored.
     pub fn from_stored(question: &Question, stored: u16) -> Option<Pick> {
-        let pick = if question.is_multi() {
+        let pick = if question.is_typed() {
+            Pick::Typed(
+                (stored != NO_MATCH)
+                    .then(|| u8::try_from(stored).ok())
+                    .flatten(),
+            )
+        } else if question.is_multi() {
             Pick::Set(stored)
         } else {
             Pick::One(u8::try_from(stored).ok()?)
@@ -403,6 +445,11 @@ pub fn index_of_letter(c: char) -> Option<usize> {
 /// buttons fit in two rows of five.
 pub const MIN_OPTIONS: usize = 2;
 pub const MAX_OPTIONS: usize = 10;
+/// Most accepted answers one typed-answer question lists, and the longest (a player types at
+/// most this much: the answer box of the modal takes 100 characters).
+pub const MAX_ACCEPTED: usize = 20;
+pub const MAX_ACCEPTED_CHARS: usize = 100;
+
 /// Most questions one game plays (a live quiz, an assignment, a practice run): a file may hold
 /// any number, but a game of five thousand questions would never end, and every game keeps a
 /// copy of what it plays (in SQLite, and read again on each private answer and each "My
@@ -427,6 +474,7 @@ mod tests {
             options: options.iter().map(|o| o.to_string()).collect(),
             answer,
             answers: Vec::new(),
+            accepted: Vec::new(),
             explanation: String::new(),
             seconds: None,
             points: 1,
@@ -442,6 +490,7 @@ mod tests {
             title: "Bank".into(),
             description: String::new(),
             question_seconds: None,
+            exact: false,
             questions: (0..MAX_PLAYED + 50)
                 .map(|i| q(&format!("Q{i}?"), &["a", "b"], 0))
                 .collect(),
@@ -468,6 +517,7 @@ mod tests {
             title: "Bank".into(),
             description: String::new(),
             question_seconds: None,
+            exact: false,
             questions: (0..500)
                 .map(|i| q(&format!("Q{i}"), &["a", "b"], 0))
                 .collect(),

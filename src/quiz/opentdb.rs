@@ -140,6 +140,7 @@ pub fn parse_results(id: &str, items: &[Value], lines: &[usize]) -> Result<Parse
             options,
             answer,
             answers: Vec::new(),
+            accepted: Vec::new(),
             explanation: String::new(),
             seconds: None,
             points: 1,
@@ -170,6 +171,7 @@ pub fn parse_results(id: &str, items: &[Value], lines: &[usize]) -> Result<Parse
         title,
         description: "Questions from the Open Trivia DB (opentdb.com), CC BY-SA 4.0.".to_string(),
         question_seconds: None,
+        exact: false,
         questions,
         tiers: Vec::new(),
     };

@@ -21,7 +21,7 @@ struct ShowQuestion<'a> {
     /// Position in the quiz as played; null for a question left out.
     number: Option<usize>,
     line: usize,
-    /// "choice" (one correct option) or "multi" (several).
+    /// "choice" (one correct option), "multi" (several) or "typed" (no options).
     kind: &'static str,
     prompt: &'a str,
     options: &'a [String],
@@ -31,6 +31,9 @@ struct ShowQuestion<'a> {
     /// Zero-based indexes of the correct options of a "multi" question, sorted.
     #[serde(skip_serializing_if = "Option::is_none")]
     answers: Option<&'a [usize]>,
+    /// What a "typed" question accepts, the first as the reveal shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<&'a [String]>,
     explanation: &'a str,
     /// The question's own limit, else the quiz's; null when the file sets none.
     seconds: Option<u32>,
@@ -59,11 +62,18 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
         .map(|q| ShowQuestion {
             number: Some(q.number),
             line: q.line,
-            kind: if q.is_multi() { "multi" } else { "choice" },
+            kind: if q.is_typed() {
+                "typed"
+            } else if q.is_multi() {
+                "multi"
+            } else {
+                "choice"
+            },
             prompt: &q.prompt,
             options: &q.options,
-            answer: (!q.is_multi()).then_some(Some(q.answer)),
+            answer: (!q.is_multi() && !q.is_typed()).then_some(Some(q.answer)),
             answers: q.is_multi().then_some(q.answers.as_slice()),
+            accepted: q.is_typed().then_some(q.accepted.as_slice()),
             explanation: &q.explanation,
             seconds: q.seconds.or(quiz.question_seconds),
             points: q.points,
@@ -85,6 +95,7 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
             options: &l.options,
             answer: (l.answers.len() < 2).then(|| l.answers.first().copied()),
             answers: (l.answers.len() > 1).then_some(l.answers.as_slice()),
+            accepted: None,
             explanation: &l.explanation,
             seconds: None,
             points: 1,

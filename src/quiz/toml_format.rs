@@ -21,6 +21,9 @@ struct RawQuiz {
     #[serde(default)]
     description: String,
     question_seconds: Option<Spanned<i64>>,
+    /// Typed answers must match without a slip (docs/quiz-format.md, "Typed answers").
+    #[serde(default)]
+    exact: bool,
     #[serde(default)]
     questions: Vec<Spanned<RawQuestion>>,
     #[serde(default)]
@@ -31,7 +34,9 @@ struct RawQuiz {
 #[serde(deny_unknown_fields)]
 struct RawQuestion {
     prompt: String,
-    options: Spanned<Vec<String>>,
+    /// None for a typed-answer question, which lists what it accepts instead.
+    options: Option<Spanned<Vec<String>>>,
+    accepted: Option<Spanned<Vec<String>>>,
     /// The correct option's letter; or `answers`, the letters of a multi-select question.
     answer: Option<Spanned<String>>,
     answers: Option<Spanned<Vec<String>>>,
@@ -51,6 +56,29 @@ struct RawTier {
     min: Spanned<i64>,
     max: i64,
     label: String,
+}
+
+/// Why a list of accepted answers cannot be played, if it cannot.
+pub(crate) fn typed_problem(accepted: &[String]) -> Option<String> {
+    use super::model::{MAX_ACCEPTED, MAX_ACCEPTED_CHARS};
+    if accepted.is_empty() {
+        return Some("`accepted` is empty; list the answers that count as right".into());
+    }
+    if accepted.len() > MAX_ACCEPTED {
+        return Some(format!(
+            "{} accepted answers (at most {MAX_ACCEPTED})",
+            accepted.len()
+        ));
+    }
+    accepted
+        .iter()
+        .find(|a| a.is_empty() || a.chars().count() > MAX_ACCEPTED_CHARS)
+        .map(|a| {
+            format!(
+                "an accepted answer of {} characters (1 to {MAX_ACCEPTED_CHARS}, what a player can type)",
+                a.chars().count()
+            )
+        })
 }
 
 /// Parses a TOML quiz; a file that is not valid TOML (or not of this shape) is one error.
@@ -148,8 +176,65 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
     for (i, spanned) in raw.questions.iter().enumerate() {
         let (line, _) = at(spanned.span());
         let q = spanned.get_ref();
-        let (options_line, options_col) = at(q.options.span());
-        let options = q.options.get_ref().clone();
+        if let Some(accepted) = &q.accepted {
+            let (l, c) = at(accepted.span());
+            let list: Vec<String> = accepted
+                .get_ref()
+                .iter()
+                .map(|a| a.trim().to_string())
+                .collect();
+            let mixed = q.options.is_some() || q.answer.is_some() || q.answers.is_some();
+            let problem = if mixed {
+                Some("a typed-answer question has `accepted` and no `options`, `answer` or `answers`".to_string())
+            } else {
+                typed_problem(&list)
+            };
+            if let Some(problem) = problem {
+                diagnostics.push(Diagnostic::error(
+                    l,
+                    c,
+                    format!("question {}: {problem}", i + 1),
+                ));
+            }
+            spans.push(QuestionSpans {
+                line,
+                options: Vec::new(),
+                answer: Some(l),
+                explanation: None,
+                name: None,
+            });
+            questions.push(Question {
+                number: i + 1,
+                line,
+                prompt: q.prompt.trim().to_string(),
+                options: Vec::new(),
+                answer: 0,
+                answers: Vec::new(),
+                accepted: list,
+                explanation: q.explanation.trim().to_string(),
+                seconds: seconds(&q.seconds, &mut diagnostics),
+                points: points(&q.points, &mut diagnostics),
+                tags: labels(&q.tags, &mut diagnostics),
+                difficulty: q
+                    .difficulty
+                    .as_ref()
+                    .and_then(|d| word(d, &mut diagnostics)),
+            });
+            continue;
+        }
+        let Some(raw_options) = &q.options else {
+            diagnostics.push(Diagnostic::error(
+                line,
+                1,
+                format!(
+                    "question {}: give `options` (with `answer` or `answers`), or `accepted` for an answer typed in",
+                    i + 1
+                ),
+            ));
+            continue;
+        };
+        let (options_line, options_col) = at(raw_options.span());
+        let options = raw_options.get_ref().clone();
         let (answer_line, answer_col, written) = match (&q.answer, &q.answers) {
             (Some(one), None) => {
                 let (l, c) = at(one.span());
@@ -234,6 +319,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
             options: options.iter().map(|o| o.trim().to_string()).collect(),
             answer,
             answers,
+            accepted: Vec::new(),
             explanation: q.explanation.trim().to_string(),
             seconds: seconds(&q.seconds, &mut diagnostics),
             points: points(&q.points, &mut diagnostics),
@@ -274,6 +360,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
             title: raw.title.get_ref().trim().to_string(),
             description: raw.description.trim().to_string(),
             question_seconds,
+            exact: raw.exact,
             questions,
             tiers,
         },

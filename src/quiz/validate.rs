@@ -85,6 +85,24 @@ fn check_question(
             format!("{n} has no prompt"),
         ));
     }
+    if q.is_typed() {
+        // The readers report their own problems with what is accepted; a quiz built some other
+        // way (stored JSON) is held to the same rules here.
+        let problem = if q.options.is_empty() {
+            super::toml_format::typed_problem(&q.accepted)
+        } else {
+            Some("a typed-answer question has no options".to_string())
+        };
+        if let Some(problem) = problem {
+            let line = spans.answer.unwrap_or(spans.line);
+            if !diagnostics.iter().any(|d| d.is_error() && d.line == line) {
+                diagnostics.push(Diagnostic::error(line, 1, format!("{n}: {problem}")));
+            }
+            return;
+        }
+        check_fits(title, q, total, (spans, &n), fit, diagnostics);
+        return;
+    }
     let count = q.options.len();
     if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&count) {
         let (line, col) = spans

@@ -16,17 +16,54 @@ pub enum CustomId {
     },
     /// `m:<session>:<question>`: the select menu of a live multi-select question (the options
     /// picked come in the interaction's values).
-    Pick { session: i64, question: u32 },
+    Pick {
+        session: i64,
+        question: u32,
+    },
+    /// `t:<session>:<question>`: the Answer button of a live typed-answer question (it opens
+    /// the modal); `tm:<session>:<question>`: that modal, submitted.
+    Type {
+        session: i64,
+        question: u32,
+    },
+    TypeSubmit {
+        session: i64,
+        question: u32,
+    },
     /// `r:<session>`: "My results" after a live quiz.
-    MyResults { session: i64 },
+    MyResults {
+        session: i64,
+    },
     /// `a:<assignment>`: Start (or resume) an assignment privately.
-    Start { assignment: i64 },
+    Start {
+        assignment: i64,
+    },
     /// `p:<run>:<question>:<choice>`: answer a question of a private run.
-    RunAnswer { run: i64, question: u32, choice: u8 },
+    RunAnswer {
+        run: i64,
+        question: u32,
+        choice: u8,
+    },
     /// `pm:<run>:<question>`: the select menu of a multi-select question in a private run.
-    RunPick { run: i64, question: u32 },
+    RunPick {
+        run: i64,
+        question: u32,
+    },
+    /// `pt:<run>:<question>` and `ptm:<run>:<question>`: a private run's Answer button of a
+    /// typed-answer question, and its modal submitted.
+    RunType {
+        run: i64,
+        question: u32,
+    },
+    RunTypeSubmit {
+        run: i64,
+        question: u32,
+    },
     /// `n:<run>:<question>`: show the run's next question (its position).
-    RunNext { run: i64, question: u32 },
+    RunNext {
+        run: i64,
+        question: u32,
+    },
 }
 
 impl fmt::Display for CustomId {
@@ -38,6 +75,8 @@ impl fmt::Display for CustomId {
                 choice,
             } => write!(f, "q:{session}:{question}:{choice}"),
             CustomId::Pick { session, question } => write!(f, "m:{session}:{question}"),
+            CustomId::Type { session, question } => write!(f, "t:{session}:{question}"),
+            CustomId::TypeSubmit { session, question } => write!(f, "tm:{session}:{question}"),
             CustomId::MyResults { session } => write!(f, "r:{session}"),
             CustomId::Start { assignment } => write!(f, "a:{assignment}"),
             CustomId::RunAnswer {
@@ -46,6 +85,8 @@ impl fmt::Display for CustomId {
                 choice,
             } => write!(f, "p:{run}:{question}:{choice}"),
             CustomId::RunPick { run, question } => write!(f, "pm:{run}:{question}"),
+            CustomId::RunType { run, question } => write!(f, "pt:{run}:{question}"),
+            CustomId::RunTypeSubmit { run, question } => write!(f, "ptm:{run}:{question}"),
             CustomId::RunNext { run, question } => write!(f, "n:{run}:{question}"),
         }
     }
@@ -89,6 +130,22 @@ impl FromStr for CustomId {
                 run: number(run)?,
                 question: number(question)?,
             },
+            ["t", session, question] => CustomId::Type {
+                session: number(session)?,
+                question: number(question)?,
+            },
+            ["tm", session, question] => CustomId::TypeSubmit {
+                session: number(session)?,
+                question: number(question)?,
+            },
+            ["pt", run, question] => CustomId::RunType {
+                run: number(run)?,
+                question: number(question)?,
+            },
+            ["ptm", run, question] => CustomId::RunTypeSubmit {
+                run: number(run)?,
+                question: number(question)?,
+            },
             ["r", session] => CustomId::MyResults {
                 session: number(session)?,
             },
@@ -110,10 +167,14 @@ impl FromStr for CustomId {
         let row = match id {
             CustomId::Answer { session, .. }
             | CustomId::Pick { session, .. }
+            | CustomId::Type { session, .. }
+            | CustomId::TypeSubmit { session, .. }
             | CustomId::MyResults { session } => session,
             CustomId::Start { assignment } => assignment,
             CustomId::RunAnswer { run, .. }
             | CustomId::RunPick { run, .. }
+            | CustomId::RunType { run, .. }
+            | CustomId::RunTypeSubmit { run, .. }
             | CustomId::RunNext { run, .. } => run,
         };
         if row <= 0 {
@@ -153,6 +214,22 @@ mod tests {
             CustomId::RunPick {
                 run: 8,
                 question: 0,
+            },
+            CustomId::Type {
+                session: 3,
+                question: 1,
+            },
+            CustomId::TypeSubmit {
+                session: 3,
+                question: 1,
+            },
+            CustomId::RunType {
+                run: 4,
+                question: 2,
+            },
+            CustomId::RunTypeSubmit {
+                run: 4,
+                question: 2,
             },
         ] {
             assert_eq!(id.to_string().parse::<CustomId>(), Ok(id));

@@ -25,3 +25,6 @@ pub const SELECT_OPTION_LABEL: usize = 100;
 pub const SELECT_PLACEHOLDER: usize = 150;
 /// Options in one select menu.
 pub const SELECT_OPTIONS: usize = 25;
+/// A modal's title and a text box's label.
+pub const MODAL_TITLE: usize = 45;
+pub const INPUT_LABEL: usize = 45;

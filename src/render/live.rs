@@ -2,7 +2,7 @@
 //! podium, and each player's private "My results".
 
 use super::custom_id::CustomId;
-use super::text::{display_name, inline_option, thousands, truncate};
+use super::text::{display_name, inline_option, player_text, thousands, truncate};
 use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
 use crate::game::live::{Hardest, Standing};
 use crate::game::scoring::Scoring;
@@ -46,6 +46,22 @@ fn standing_line(s: &Standing, scoring: Scoring) -> String {
     )
 }
 
+/// How the quiz's questions are answered, for its intro.
+fn how_to_answer(quiz: &Quiz) -> &'static str {
+    let multi = quiz.questions.iter().any(|q| q.is_multi());
+    let typed = quiz.questions.iter().any(|q| q.is_typed());
+    match (multi, typed) {
+        (false, false) => "Click a letter to answer",
+        (true, false) => {
+            "Click a letter to answer, or pick every right option in a question's menu"
+        }
+        (false, true) => "Click a letter to answer, or press Answer and type it",
+        (true, true) => {
+            "Click a letter, pick every right option in a menu, or press Answer and type it"
+        }
+    }
+}
+
 /// The reply to `/quiz start`: what is about to be played.
 pub fn intro(
     quiz: &Quiz,
@@ -60,12 +76,13 @@ pub fn intro(
         description.push_str("\n\n");
     }
     description.push_str(&format!(
-        "**{questions}** questions · **{seconds} s** each · scoring: **{}**\nFirst question <t:{}:R>. Click a letter to answer; you get one answer per question.",
+        "**{questions}** questions · **{seconds} s** each · scoring: **{}**\nFirst question <t:{}:R>. {}; you get one answer per question.",
         match scoring {
             Scoring::Speed => "speed (faster correct answers score more)",
             Scoring::Correct => "one point per correct answer",
         },
-        starts_at / 1000
+        starts_at / 1000,
+        how_to_answer(quiz)
     ));
     if quiz.questions.iter().any(|q| q.points != 1) {
         description.push_str(
@@ -181,6 +198,8 @@ pub struct MyAnswer {
     pub question_index: usize,
     /// As [`crate::quiz::Pick::stored`] keeps it.
     pub choice: Option<u16>,
+    /// What was typed, for a typed-answer question.
+    pub typed: Option<String>,
     pub correct: bool,
 }
 
@@ -228,10 +247,15 @@ pub fn my_results(r: &MyResultsInput<'_>) -> MessageView {
                 letter(usize::from(c)),
                 inline_option(q.options.get(usize::from(c)).map_or("", String::as_str), 80)
             ),
+            Some(Pick::Typed(_)) => {
+                format!("“{}”", player_text(a.typed.as_deref().unwrap_or(""), 80))
+            }
             Some(set) => set.letters(),
             None => "no answer".to_string(),
         };
-        let correct = if q.is_multi() {
+        let correct = if q.is_typed() {
+            truncate(&q.accepted[0], 150)
+        } else if q.is_multi() {
             q.correct_pick().letters()
         } else {
             format!(
@@ -318,6 +342,7 @@ mod tests {
             title: "T".repeat(200),
             description: String::new(),
             question_seconds: None,
+            exact: false,
             questions: vec![],
             tiers: vec![],
         };
@@ -348,6 +373,7 @@ mod tests {
             options: vec!["a".repeat(200), "b".repeat(200)],
             answer: 1,
             answers: Vec::new(),
+            accepted: Vec::new(),
             explanation: "E".repeat(3000),
             seconds: None,
             points: 1,
@@ -359,6 +385,7 @@ mod tests {
             title: "T".into(),
             description: String::new(),
             question_seconds: None,
+            exact: false,
             questions: (0..40).map(q).collect(),
             tiers: vec![],
         };
@@ -366,6 +393,7 @@ mod tests {
             .map(|i| MyAnswer {
                 question_index: i,
                 choice: Some(0),
+                typed: None,
                 correct: false,
             })
             .collect();

@@ -28,6 +28,7 @@ impl Fit for DiscordFit {
             counts: vec![99_999_999; q.options.len()],
             fastest: Some(("*".repeat(NAME_CHARS), 999_999)),
             correct: 99_999_999,
+            wrong: vec![("w".repeat(100), 99_999_999); 3],
         };
         Problems {
             question: measure::problems(&card::question(&card)),
@@ -82,6 +83,7 @@ mod tests {
                                 .collect(),
                             answer: options - 1,
                             answers: Vec::new(),
+                            accepted: Vec::new(),
                             explanation: "x".repeat(explanation),
                             seconds: None,
                             points: 1,
@@ -106,6 +108,7 @@ mod tests {
                             counts: vec![99_999_999; options],
                             fastest: Some(("*".repeat(NAME_CHARS), 999_999)),
                             correct: 99_999_999,
+                            wrong: vec![("w".repeat(100), 99_999_999); 3],
                         };
                         assert!(measure::problems(&card::question(&card)).is_empty());
                         assert!(

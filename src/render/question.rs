@@ -2,10 +2,10 @@
 
 use super::custom_id::CustomId;
 use super::images;
-use super::limits::{LABEL, SELECT_OPTION_LABEL};
-use super::text::{display_name, lettered_option, plain, thousands, truncate};
-use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView, SelectView};
-use crate::quiz::model::{letter, Question};
+use super::limits::{LABEL, MODAL_TITLE, SELECT_OPTION_LABEL};
+use super::text::{display_name, lettered_option, plain, player_text, thousands, truncate};
+use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView, ModalView, SelectView};
+use crate::quiz::model::{letter, Question, MAX_ACCEPTED_CHARS};
 
 /// What a question message shows besides the question itself.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +30,8 @@ pub struct RevealStats {
     pub fastest: Option<(String, u64)>,
     /// How many got it right: on a multi-select question, picked exactly the whole set.
     pub correct: u64,
+    /// A typed-answer question's most common wrong answers, as typed, with their counts.
+    pub wrong: Vec<(String, u64)>,
 }
 
 pub fn question(card: &Card<'_>) -> MessageView {
@@ -37,6 +39,10 @@ pub fn question(card: &Card<'_>) -> MessageView {
     if card.question.is_multi() {
         description.push_str("\n\n");
         description.push_str(&how_many(card.question));
+    }
+    if card.question.is_typed() {
+        description.push('\n');
+        description.push_str(TYPE_IT);
     }
     description.push_str(&format!(
         "\n\n⏱ Closes <t:{}:R> · **{}** answered",
@@ -58,6 +64,13 @@ impl MessageView {
     /// The question's way to answer: letter buttons, or the menu of a multi-select question.
     fn with_answers(mut self, card: &Card<'_>, revealed: bool) -> MessageView {
         let q = card.question;
+        if q.is_typed() {
+            let id = CustomId::Type {
+                session: card.session,
+                question: card.position as u32 - 1,
+            };
+            return self.with_buttons(vec![answer_button(id.to_string(), revealed)]);
+        }
         if !q.is_multi() {
             return self.with_buttons(buttons(card, revealed.then_some(q.answer)));
         }
@@ -68,6 +81,44 @@ impl MessageView {
         self.select = Some(pick_menu(q, id.to_string(), revealed));
         self
     }
+}
+
+/// The one button of a typed-answer question: it opens the box to type in.
+pub(crate) fn answer_button(custom_id: String, revealed: bool) -> ButtonView {
+    ButtonView {
+        custom_id,
+        label: "✍️ Answer".into(),
+        style: if revealed {
+            ButtonStyle::Secondary
+        } else {
+            ButtonStyle::Primary
+        },
+        disabled: revealed,
+    }
+}
+
+/// The box a typed answer is written in, titled with the question's place.
+pub fn answer_modal(custom_id: String, title: &str) -> ModalView {
+    ModalView {
+        custom_id,
+        title: truncate(title, MODAL_TITLE),
+        label: "Your answer".into(),
+        placeholder: "Type it as you would say it".into(),
+        max_length: MAX_ACCEPTED_CHARS as u16,
+    }
+}
+
+/// How a typed-answer question asks for its answer.
+pub(crate) const TYPE_IT: &str = "✍️ Press **Answer** and type your answer.";
+
+/// The accepted answers of a typed-answer question, the first in bold.
+pub(crate) fn accepted_text(q: &Question) -> String {
+    let mut out = format!("**{}**", truncate(&q.accepted[0], 300));
+    if q.accepted.len() > 1 {
+        let others: Vec<String> = q.accepted[1..].iter().map(|a| truncate(a, 100)).collect();
+        out.push_str(&format!("\nAlso accepted: {}", others.join(" · ")));
+    }
+    out
 }
 
 /// "Pick 2 options in the menu below", or every correct one when the author left the number
@@ -120,7 +171,11 @@ pub fn reveal(card: &Card<'_>, stats: &RevealStats) -> MessageView {
         "\n\nClosed · **{}** answered",
         thousands(card.answered)
     ));
-    let mut answer = chosen(q, &correct, usize::MAX);
+    let mut answer = if q.is_typed() {
+        accepted_text(q)
+    } else {
+        chosen(q, &correct, usize::MAX)
+    };
     if !q.explanation.is_empty() {
         answer.push_str("\n\n");
         answer.push_str(&images::pictures(&q.explanation).0);
@@ -132,7 +187,26 @@ pub fn reveal(card: &Card<'_>, stats: &RevealStats) -> MessageView {
     } else {
         stats.counts.iter().sum()
     };
-    answer.push_str(&distribution(&stats.counts, &correct, whole));
+    if q.is_typed() {
+        answer.push_str(&format!(
+            "🎯 **{}** of {} typed it right.",
+            thousands(stats.correct),
+            thousands(card.answered)
+        ));
+        if !stats.wrong.is_empty() {
+            let wrong: Vec<String> = stats
+                .wrong
+                .iter()
+                .map(|(text, n)| format!("“{}” ×{}", player_text(text, 60), thousands(*n)))
+                .collect();
+            answer.push_str(&format!(
+                "\nMost common wrong answers: {}",
+                wrong.join(" · ")
+            ));
+        }
+    } else {
+        answer.push_str(&distribution(&stats.counts, &correct, whole));
+    }
     if q.is_multi() {
         answer.push_str(&format!(
             "\n🎯 **{}** of {} picked exactly {}.",
@@ -161,7 +235,11 @@ pub fn reveal(card: &Card<'_>, stats: &RevealStats) -> MessageView {
                 ..EmbedView::default()
             },
             EmbedView {
-                title: format!("✅ Answer: {}", q.correct_pick().letters()),
+                title: if q.is_typed() {
+                    format!("✅ Answer: {}", truncate(&q.accepted[0], 200))
+                } else {
+                    format!("✅ Answer: {}", q.correct_pick().letters())
+                },
                 description: answer,
                 color: Some(color::REVEAL),
                 ..EmbedView::default()
@@ -312,6 +390,7 @@ mod tests {
             options: vec!["Link".into(), "Network".into(), "Transport".into()],
             answer: 1,
             answers: Vec::new(),
+            accepted: Vec::new(),
             explanation: "IP is layer 3.".into(),
             seconds: None,
             points: 1,
@@ -354,6 +433,7 @@ mod tests {
             counts: vec![1, 3, 0],
             fastest: Some(("ann".into(), 1500)),
             correct: 3,
+            wrong: Vec::new(),
         };
         let view = reveal(&card(&q), &stats);
         assert!(view.buttons().all(|b| b.disabled));
@@ -406,6 +486,7 @@ mod tests {
             counts: vec![8, 1, 6, 0],
             fastest: Some(("ann".into(), 900)),
             correct: 5,
+            wrong: Vec::new(),
         };
         let mut c = card(&q);
         c.answered = 10;

@@ -22,19 +22,25 @@ pub const NAME_CHARS: usize = 32;
 /// [`NAME_CHARS`], Markdown escaped and `@` defused so that `@everyone` stays text even where
 /// mentions would parse. Never empty.
 pub fn display_name(name: &str) -> String {
-    let cleaned: String = name
+    let shown = player_text(name, NAME_CHARS);
+    if shown.is_empty() {
+        "(no name)".to_string()
+    } else {
+        shown
+    }
+}
+
+/// What a player typed, shown inert: invisible and control characters dropped, white space
+/// collapsed, cut to `max` characters, Markdown escaped (so no mention, link or formatting
+/// comes of it). Names and typed answers both go through here.
+pub fn player_text(text: &str, max: usize) -> String {
+    let cleaned: String = text
         .chars()
         .filter(|&c| !is_invisible(c))
         .map(|c| if c.is_whitespace() { ' ' } else { c })
         .collect();
     let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    let cut = truncate(&collapsed, NAME_CHARS);
-    let escaped = escape_markdown(&cut);
-    if escaped.is_empty() {
-        "(no name)".to_string()
-    } else {
-        escaped
-    }
+    escape_markdown(&truncate(&collapsed, max))
 }
 
 /// Zero-width, bidirectional-control and other format characters (Unicode category Cf and

@@ -11,6 +11,18 @@ pub struct MessageView {
     pub select: Option<SelectView>,
 }
 
+/// A modal with one text box: where a typed answer is written (interaction callback 9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModalView {
+    pub custom_id: String,
+    /// At most 45 characters.
+    pub title: String,
+    /// The text box's label, at most 45 characters.
+    pub label: String,
+    pub placeholder: String,
+    pub max_length: u16,
+}
+
 /// A string select menu: each player's choice stays private, which toggle buttons on a shared
 /// message cannot do.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use crate::game::run::{RunKind, RunRefusal};
 use crate::game::when::parse_due;
 use crate::quiz::{Pick, Quiz};
 use crate::render::study::{self, RunContext};
-use crate::render::view::MessageView;
+use crate::render::view::{MessageView, ModalView};
 use crate::runtime::app::App;
 use crate::runtime::outbox::{nonce, SendError};
 use crate::store::{
@@ -23,6 +23,8 @@ pub enum Reply {
     New(MessageView),
     /// The message the button is on, updated in place.
     Update(MessageView),
+    /// A modal to type an answer in (only as the first answer to a button).
+    Modal(ModalView),
 }
 
 /// A review takes at most this many questions at once (the oldest mistakes first).
@@ -226,15 +228,20 @@ pub async fn review(app: &App, guild: u64, user: u64) -> Result<MessageView, Sto
     Ok(current(&run, &run.quiz()?, Some(&note)))
 }
 
-/// An answer button of a run.
+/// What a member gave as the answer to a run's question: an option or a set, or the text of a
+/// typed answer (then `pick` is not looked at).
+pub struct Given<'a> {
+    pub pick: Pick,
+    pub typed: Option<&'a str>,
+}
+
+/// An answer button of a run (or the box of a typed answer, submitted).
 pub async fn answer(
     app: &App,
     run_id: i64,
     position: usize,
-    pick: Pick,
-    guild: u64,
-    user: u64,
-    name: &str,
+    Given { pick, typed }: Given<'_>,
+    (guild, user, name): (u64, u64, &str),
 ) -> Result<Reply, StoreError> {
     let now = app.now();
     let tz = app.store.guild_timezone(guild).await?;
@@ -246,6 +253,7 @@ pub async fn answer(
             name: name.to_string(),
             position,
             pick,
+            typed: typed.map(str::to_string),
             now,
             tz,
         })
@@ -264,6 +272,7 @@ pub async fn answer(
                 &context(&run, &quiz, position),
                 position,
                 taken.choice,
+                typed,
                 &run.progress,
                 run.due_at,
             ))
@@ -295,6 +304,7 @@ async fn refused(
                     &context(run, &quiz, position),
                     position,
                     *choice,
+                    None,
                     &run.progress,
                     run.due_at,
                 )),

@@ -35,13 +35,13 @@ impl Store {
     pub async fn insert_answer(&self, a: AnswerRow, replace: bool) -> Result<Inserted, StoreError> {
         let stored = self.write(move |conn| {
             let sql = if replace {
-                "INSERT INTO answers (session_id, position, user_id, choice, correct, elapsed_ms, points, answered_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO answers (session_id, position, user_id, choice, correct, elapsed_ms, points, answered_at, typed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (session_id, position, user_id) DO UPDATE SET choice = excluded.choice, correct = excluded.correct,
-                   elapsed_ms = excluded.elapsed_ms, points = excluded.points, answered_at = excluded.answered_at"
+                   elapsed_ms = excluded.elapsed_ms, points = excluded.points, answered_at = excluded.answered_at, typed = excluded.typed"
             } else {
-                "INSERT INTO answers (session_id, position, user_id, choice, correct, elapsed_ms, points, answered_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                "INSERT INTO answers (session_id, position, user_id, choice, correct, elapsed_ms, points, answered_at, typed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
             };
             conn.prepare_cached(sql)?.execute(params![
                 a.session_id,
@@ -52,6 +52,7 @@ impl Store {
                 a.answer.elapsed_ms as i64,
                 a.answer.points,
                 a.answer.at,
+                a.answer.typed,
             ])?;
             conn.prepare_cached(
                 "INSERT INTO players (guild_id, user_id, name, seen_at) VALUES (?1, ?2, ?3, ?4)
@@ -78,7 +79,7 @@ impl Store {
     pub async fn session_answers(&self, session: i64) -> Result<Vec<AnswerRow>, StoreError> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT a.position, a.user_id, s.guild_id, COALESCE(p.name, ''), a.choice, a.correct, a.elapsed_ms, a.points, a.answered_at
+                "SELECT a.position, a.user_id, s.guild_id, COALESCE(p.name, ''), a.choice, a.correct, a.elapsed_ms, a.points, a.answered_at, a.typed
                  FROM answers a JOIN sessions s ON s.id = a.session_id
                  LEFT JOIN players p ON p.guild_id = s.guild_id AND p.user_id = a.user_id
                  WHERE a.session_id = ?1 ORDER BY a.position, a.answered_at",
@@ -97,6 +98,7 @@ impl Store {
                         elapsed_ms: r.get::<_, i64>(6)? as u64,
                         points: r.get(7)?,
                         at: r.get(8)?,
+                        typed: r.get(9)?,
                     },
                 })
             })?;
@@ -113,7 +115,7 @@ impl Store {
     ) -> Result<Vec<(usize, Answer)>, StoreError> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT position, choice, correct, elapsed_ms, points, answered_at FROM answers
+                "SELECT position, choice, correct, elapsed_ms, points, answered_at, typed FROM answers
                  WHERE session_id = ?1 AND user_id = ?2 ORDER BY position",
             )?;
             let rows = stmt.query_map(params![session, user as i64], |r| {
@@ -125,6 +127,7 @@ impl Store {
                         elapsed_ms: r.get::<_, i64>(3)? as u64,
                         points: r.get(4)?,
                         at: r.get(5)?,
+                        typed: r.get(6)?,
                     },
                 ))
             })?;

@@ -203,6 +203,12 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX schedule_runs_by_guild_quiz ON schedule_runs (guild_id, quiz_id);
     "#,
+    // 3: typed answers keep their text (the reveal names the common wrong ones; `choice` holds
+    // which accepted answer matched, or 65535 for none).
+    r#"
+    ALTER TABLE answers ADD COLUMN typed TEXT;
+    ALTER TABLE run_answers ADD COLUMN typed TEXT;
+    "#,
 ];
 
 /// The schema version of a database.

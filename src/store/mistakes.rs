@@ -79,6 +79,7 @@ pub fn review_quiz(open: &[Mistake]) -> Quiz {
         title: "Review of your mistakes".into(),
         description: String::new(),
         question_seconds: None,
+        exact: false,
         questions: open
             .iter()
             .enumerate()

@@ -26,6 +26,7 @@ mod tests {
             title: "Q".into(),
             description: String::new(),
             question_seconds: Some(20),
+            exact: false,
             questions: Vec::new(),
             tiers: Vec::new(),
         };

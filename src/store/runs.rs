@@ -98,6 +98,8 @@ pub struct RunAnswer {
     pub name: String,
     pub position: usize,
     pub pick: Pick,
+    /// The text of a typed answer (judged here, against the question as the run keeps it).
+    pub typed: Option<String>,
     pub now: i64,
     /// The server's timezone: which day, week and month the answer counts toward.
     pub tz: chrono_tz::Tz,
@@ -369,14 +371,23 @@ impl Store {
                 _ => None,
             };
             let mut progress = run.progress;
-            let taken = match progress.answer(a.position, a.pick, question, a.now, closes_at) {
+            let typed = a.typed.as_deref().map(str::trim);
+            let pick = match typed {
+                Some(text) if question.is_typed() => Pick::Typed(
+                    crate::game::typed_answer::matching(text, &question.accepted, quiz.exact)
+                        .and_then(|i| u8::try_from(i).ok()),
+                ),
+                Some(_) => Pick::Set(0), // text for a question with options: refused below
+                None => a.pick,
+            };
+            let taken = match progress.answer(a.position, pick, question, a.now, closes_at) {
                 Ok(t) => t,
                 Err(refusal) => return Ok(RunAnswerOutcome::Refused { run, refusal }),
             };
             conn.prepare_cached(
-                "INSERT INTO run_answers (run_id, position, choice, correct, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO run_answers (run_id, position, choice, correct, answered_at, typed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![run.id, a.position as i64, taken.choice, taken.correct, a.now])?;
+            .execute(params![run.id, a.position as i64, taken.choice, taken.correct, a.now, typed])?;
             conn.prepare_cached(
                 "UPDATE runs SET answered = ?2, correct = ?3, streak = ?4, best_streak = ?5, finished_at = ?6 WHERE id = ?1",
             )?

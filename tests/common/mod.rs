@@ -236,6 +236,35 @@ impl Harness {
         r.original.expect("a visible reply")
     }
 
+    /// Presses the message's "✍️ Answer" button, checks that a modal opened, types `text` in
+    /// it and submits; returns the bot's reply (ephemeral, or the private message updated).
+    pub async fn type_answer(&self, user: u64, message: &Message, text: &str) -> Message {
+        let button = message
+            .button("✍️ Answer")
+            .and_then(|b| b.custom_id.clone())
+            .unwrap_or_else(|| panic!("no Answer button on {}", message.render()));
+        let pressed = self
+            .sim
+            .click(user, message.id, &button)
+            .expect("the Answer button can be pressed");
+        let opened = self
+            .sim
+            .wait_response(&pressed, WAIT)
+            .await
+            .expect("an answer to the press");
+        assert_eq!(opened.response_kind, Some(9), "a modal opens: {opened:?}");
+        let submitted = self
+            .sim
+            .submit_modal(user, &pressed, &[("answer", text)])
+            .expect("the modal can be submitted");
+        let r = self
+            .sim
+            .wait_response(&submitted, WAIT)
+            .await
+            .expect("an answer to the typed answer");
+        r.original.expect("a visible reply")
+    }
+
     /// The question message `n` (1-based) of the quiz in `channel`, once it is posted.
     pub async fn question(&self, channel: u64, n: usize) -> Message {
         let title = format!("Question {n} of ");

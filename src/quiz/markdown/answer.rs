@@ -208,6 +208,7 @@ pub fn answer_line(line: &str) -> Option<(usize, &str)> {
         "correct answer",
         "right answer",
         "correct option",
+        "answers",
         "answer",
         "solution",
     ]
@@ -351,7 +352,11 @@ mod tests {
         assert_eq!(answer_line("> **Answer:** b").map(|a| a.1), Some("b"));
         assert_eq!(answer_line("**Answer**: c").map(|a| a.1), Some("c"));
         assert_eq!(answer_line("Answer the question below:"), None);
-        assert_eq!(answer_line("Answers: many"), None);
+        // The plural names the answers a typed question accepts.
+        assert_eq!(
+            answer_line("Answers: Rome | Roma").map(|a| a.1),
+            Some("Rome | Roma")
+        );
     }
 
     #[test]

@@ -112,6 +112,7 @@ impl Reader<'_> {
                 options: f.option_texts,
                 answer,
                 answers,
+                accepted: f.accepted,
                 explanation,
                 seconds: None,
                 points: f.points,
@@ -156,6 +157,7 @@ impl Reader<'_> {
                 title,
                 description,
                 question_seconds: None,
+                exact: self.exact,
                 questions,
                 tiers,
             },
@@ -316,6 +318,9 @@ impl Reader<'_> {
 /// Why a question read from the file cannot be played, and where to point.
 fn unplayable(f: &Finished, answer: Option<&Resolved>) -> Option<(LeftOutReason, (usize, usize))> {
     let count = f.options.len();
+    if count == 0 && !f.accepted.is_empty() {
+        return None; // a typed answer
+    }
     if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&count) {
         let at = f
             .options
@@ -344,8 +349,8 @@ fn left_out_diagnostic(
         LeftOutReason::OptionCount(0) => (
             format!("{name} has no options"),
             format!(
-                "quizbot plays questions with {MIN_OPTIONS} to {MAX_OPTIONS} options; answers \
-                 typed in are coming in a later version"
+                "quizbot plays questions with {MIN_OPTIONS} to {MAX_OPTIONS} options, or with \
+                 none and an answer to type: add a line such as `**Answer:** Paris`"
             ),
         ),
         LeftOutReason::OptionCount(count) => (

@@ -65,6 +65,8 @@ struct Reader<'a> {
     title: Option<(String, usize)>,
     /// `title:` in YAML front matter.
     front_title: Option<(String, usize)>,
+    /// Front matter `exact: true`.
+    exact: bool,
     /// A heading of another level that opens the file (`## Bash`): the title if no other.
     first_heading: Option<(String, usize)>,
     front_matter_blocks: usize,
@@ -107,6 +109,7 @@ fn parse_in_parts(id: &str, text: &str, chunk: usize) -> Parsed {
         section: Section::Preamble,
         title: None,
         front_title: None,
+        exact: false,
         first_heading: None,
         front_matter_blocks: 0,
         blocks_seen: 0,

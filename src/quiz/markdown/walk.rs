@@ -75,6 +75,11 @@ impl<'a> Reader<'a> {
     fn front_matter(&mut self, id: Id) {
         self.front_matter_blocks += 1;
         for line in self.doc.raw_lines(id) {
+            // `exact: true`: typed answers forgive no slip (docs/quiz-format.md).
+            if let Some(value) = line.text.strip_prefix("exact:") {
+                self.exact = matches!(value.trim(), "true" | "yes");
+                continue;
+            }
             let Some(value) = line.text.strip_prefix("title:") else {
                 continue;
             };

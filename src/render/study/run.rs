@@ -6,8 +6,11 @@ use crate::quiz::{Pick, Question, Quiz};
 use crate::render::custom_id::CustomId;
 use crate::render::limits::{DESCRIPTION, EMBED_TOTAL};
 use crate::render::measure;
-use crate::render::question::{body, chosen, how_many, option_labels, pick_menu, picture};
-use crate::render::text::truncate;
+use crate::render::question::{
+    accepted_text, answer_button, body, chosen, how_many, option_labels, pick_menu, picture,
+    TYPE_IT,
+};
+use crate::render::text::{player_text, truncate};
 use crate::render::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
 
 /// Where a private run's message came from: shown under each question.
@@ -46,6 +49,16 @@ pub fn run_question(ctx: &RunContext<'_>, position: usize, note: Option<&str>) -
             false,
         )
     });
+    let typed = q.is_typed().then(|| {
+        answer_button(
+            CustomId::RunType {
+                run: ctx.run,
+                question: position as u32,
+            }
+            .to_string(),
+            false,
+        )
+    });
     let buttons = option_labels(&q.options)
         .into_iter()
         .filter(|_| multi.is_none())
@@ -61,11 +74,16 @@ pub fn run_question(ctx: &RunContext<'_>, position: usize, note: Option<&str>) -
             style: ButtonStyle::Primary,
             disabled: false,
         })
+        .chain(typed)
         .collect();
     let mut description = body(q, None);
     if multi.is_some() {
         description.push_str("\n\n");
         description.push_str(&how_many(q));
+    }
+    if q.is_typed() {
+        description.push('\n');
+        description.push_str(TYPE_IT);
     }
     MessageView {
         content: note.map(|n| truncate(n, 500)).unwrap_or_default(),
@@ -89,6 +107,7 @@ pub fn run_feedback(
     ctx: &RunContext<'_>,
     position: usize,
     choice: u16,
+    typed: Option<&str>,
     progress: &Progress,
     due_at: Option<i64>,
 ) -> MessageView {
@@ -97,7 +116,12 @@ pub fn run_feedback(
     };
     let pick = Pick::from_stored(q, choice);
     let right = pick.is_some_and(|p| q.is_correct(p));
-    let yours = pick.map_or_else(|| "—".to_string(), |p| chosen(q, &p.indexes(), 300));
+    let yours = match (pick, typed) {
+        (Some(Pick::Typed(_)), Some(text)) => format!("**{}**", player_text(text, 100)),
+        (Some(Pick::Typed(_)), None) => "(typed earlier)".to_string(),
+        (Some(p), _) => chosen(q, &p.indexes(), 300),
+        (None, _) => "—".to_string(),
+    };
     let verdict = EmbedView {
         title: if right {
             format!(
@@ -165,8 +189,17 @@ fn embed_chars(e: &EmbedView) -> usize {
 
 /// The correct answer and the explanation, within `budget` characters.
 fn answer_embed(q: &Question, budget: usize) -> EmbedView {
-    let title = format!("Answer: {}", q.correct_pick().letters());
-    let head = chosen(q, &q.correct_indexes(), 1000);
+    let (title, head) = if q.is_typed() {
+        (
+            format!("Answer: {}", truncate(&q.accepted[0], 200)),
+            accepted_text(q),
+        )
+    } else {
+        (
+            format!("Answer: {}", q.correct_pick().letters()),
+            chosen(q, &q.correct_indexes(), 1000),
+        )
+    };
     let mut description = head.clone();
     if !q.explanation.is_empty() {
         let room = budget

@@ -15,6 +15,7 @@ fn quiz(n: usize, long: bool) -> Quiz {
         title: "Networking basics".into(),
         description: "Five quick questions.".into(),
         question_seconds: None,
+        exact: false,
         questions: (0..n)
             .map(|i| Question {
                 number: i + 1,
@@ -23,6 +24,7 @@ fn quiz(n: usize, long: bool) -> Quiz {
                 options: vec![text("a", 200), text("b", 200), text("c", 200)],
                 answer: 1,
                 answers: Vec::new(),
+                accepted: Vec::new(),
                 explanation: text("because ", 500),
                 seconds: None,
                 points: 1,
@@ -78,7 +80,7 @@ fn feedback_says_right_or_wrong_explains_and_offers_next() {
     let q = quiz(3, false);
     let mut p = Progress::new(3);
     p.answer(0, Pick::One(0), &q.questions[0], 0, None).unwrap();
-    let v = run_feedback(&ctx(&q, RunKind::Practice), 0, 0, &p, None);
+    let v = run_feedback(&ctx(&q, RunKind::Practice), 0, 0, None, &p, None);
     assert!(v.embeds[0].title.starts_with("❌ Not quite"));
     assert!(v.embeds[0].description.contains("Your answer: **A.** a"));
     assert_eq!(v.embeds[1].title, "Answer: B");
@@ -99,6 +101,7 @@ fn the_last_answer_shows_the_score_and_tier() {
         &ctx(&q, RunKind::Assignment),
         2,
         1,
+        None,
         &p,
         Some(1_800_000_000_000),
     );
@@ -125,7 +128,7 @@ fn private_views_of_the_longest_questions_fit() {
             Vec::<String>::new()
         );
         assert_eq!(
-            problems(&run_feedback(&c, pos, 0, &p, None)),
+            problems(&run_feedback(&c, pos, 0, None, &p, None)),
             Vec::<String>::new()
         );
     }

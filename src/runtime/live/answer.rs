@@ -18,6 +18,7 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
         name,
         position,
         pick,
+        typed,
         message,
     } = click;
     if app.draining() {
@@ -29,15 +30,26 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
     let (outcome, allow_change) = {
         let mut s = h.state.lock();
         let allow = s.settings.allow_change;
-        (s.answer(user, name, position, pick, now), allow)
+        let outcome = match typed {
+            Some(text) => s.answer_typed(user, name, position, text, now),
+            None => s.answer(user, name, position, pick, now),
+        };
+        (outcome, allow)
     };
     let accepted = match outcome {
         Ok(a) => a,
         Err(refusal) => return notices::refusal(&refusal),
     };
-    let options = {
+    // The ack is written now, while the question is at hand, and sent only after the commit.
+    let ack = {
         let s = h.state.lock();
-        s.quiz.questions[accepted.question_index].options.clone()
+        let q = &s.quiz.questions[accepted.question_index];
+        notices::locked_in(
+            accepted.answer.pick(q).unwrap_or(pick),
+            &q.options,
+            accepted.answer.typed.as_deref(),
+            accepted.previous.is_some(),
+        )
     };
     let row = AnswerRow {
         session_id: h.session,
@@ -52,7 +64,7 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
         h.messages.lock().entry(accepted.position).or_insert(m);
     }
     match app.store.insert_answer(row, allow_change).await {
-        Ok(Inserted::Stored) => notices::locked_in(pick, &options, accepted.previous.is_some()),
+        Ok(Inserted::Stored) => ack,
         Ok(Inserted::AlreadyAnswered) => {
             h.state.lock().rollback(user, &accepted);
             notices::text("You already answered this question — one answer per question.")
@@ -73,6 +85,8 @@ pub struct Click<'a> {
     pub position: usize,
     /// The option clicked, or the set chosen in a multi-select menu.
     pub pick: Pick,
+    /// The text submitted for a typed-answer question (then `pick` is not looked at).
+    pub typed: Option<&'a str>,
     /// The message the button is on.
     pub message: Option<u64>,
 }
@@ -96,6 +110,34 @@ pub async fn click(
                 tracing::warn!(session, user, guild, "refused a click for an unknown quiz");
                 notices::text("This quiz is no longer running; nothing was recorded.")
             }
+        },
+    })
+}
+
+/// The Answer button of a live typed-answer question: the box to type in when the question
+/// still takes this member's answer, else why not (nothing is stored either way).
+pub async fn open_answer_box(
+    app: &App,
+    session: i64,
+    guild: u64,
+    user: u64,
+    position: usize,
+) -> Result<Result<(), MessageView>, StoreError> {
+    Ok(match app.live.get(session) {
+        Some(h) if h.guild == guild => {
+            let now = app.now();
+            h.state
+                .lock()
+                .may_type(user, position, now)
+                .map_err(|r| notices::refusal(&r))
+        }
+        Some(_) => Err(foreign(session, user, guild)),
+        None => match app.store.session(session).await? {
+            Some(row) if row.guild_id != guild => Err(foreign(session, user, guild)),
+            Some(_) => Err(notices::refusal(&Refusal::Finished)),
+            None => Err(notices::text(
+                "This quiz is no longer running; nothing was recorded.",
+            )),
         },
     })
 }
@@ -141,6 +183,7 @@ pub async fn my_results(
             MyAnswer {
                 question_index: p.question_index,
                 choice: a.map(|a| a.choice),
+                typed: a.and_then(|a| a.typed.clone()),
                 correct: a.is_some_and(|a| a.correct),
             }
         })

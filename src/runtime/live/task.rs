@@ -449,6 +449,7 @@ async fn reveal(app: &App, h: &LiveHandle, outbox: &dyn Outbox) {
                 &RevealStats {
                     counts: r.counts.clone(),
                     correct: r.correct,
+                    wrong: r.wrong.clone(),
                     fastest: r.fastest.as_ref().map(|(_, name, ms)| (name.clone(), *ms)),
                 },
             );

@@ -144,6 +144,7 @@ fn quiz(questions: usize) -> Arc<Quiz> {
         title: "Unit quiz".into(),
         description: String::new(),
         question_seconds: None,
+        exact: false,
         questions: (0..questions)
             .map(|i| Question {
                 number: i + 1,
@@ -152,6 +153,7 @@ fn quiz(questions: usize) -> Arc<Quiz> {
                 options: vec!["Yes".into(), "No".into()],
                 answer: 0,
                 answers: Vec::new(),
+                accepted: Vec::new(),
                 explanation: String::new(),
                 seconds: None,
                 points: 1,
@@ -282,6 +284,7 @@ async fn the_answered_count_is_edited_once_per_interval_with_what_came_in() {
         name,
         position: 0,
         pick: crate::quiz::Pick::One(0),
+        typed: None,
         message: None,
     };
     let (a, b) = tokio::join!(

@@ -107,6 +107,65 @@ pub fn problems(body: &Value) -> Vec<String> {
     out
 }
 
+/// Every limit a modal (interaction callback 9) breaks: a title and custom id, 1 to 5 rows
+/// each holding one text input with a custom id, a label of at most 45 characters, a style
+/// (1 short, 2 paragraph) and lengths within 0–4000.
+pub fn modal_problems(data: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let title = chars(data.get("title"));
+    if title == 0 || title > 45 {
+        out.push(format!("a modal title of {title} characters (1 to 45)"));
+    }
+    let id = chars(data.get("custom_id"));
+    if id == 0 || id > 100 {
+        out.push(format!("a modal custom_id of {id} characters (1 to 100)"));
+    }
+    let rows = data
+        .get("components")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    if rows.is_empty() || rows.len() > 5 {
+        out.push(format!("a modal with {} rows (1 to 5)", rows.len()));
+    }
+    for row in rows {
+        let items = row
+            .get("components")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        let [input] = items else {
+            out.push(format!(
+                "a modal row with {} components (exactly 1)",
+                items.len()
+            ));
+            continue;
+        };
+        if input.get("type").and_then(Value::as_u64) != Some(4) {
+            out.push("a modal component that is not a text input (type 4)".into());
+            continue;
+        }
+        let label = chars(input.get("label"));
+        if label == 0 || label > 45 {
+            out.push(format!(
+                "a text input label of {label} characters (1 to 45)"
+            ));
+        }
+        if !matches!(input.get("style").and_then(Value::as_u64), Some(1 | 2)) {
+            out.push("a text input without style 1 or 2".into());
+        }
+        let max = input
+            .get("max_length")
+            .and_then(Value::as_u64)
+            .unwrap_or(4000);
+        let min = input.get("min_length").and_then(Value::as_u64).unwrap_or(0);
+        if max == 0 || max > 4000 || min > max {
+            out.push(format!(
+                "a text input of min_length {min}, max_length {max} (0 to 4000)"
+            ));
+        }
+    }
+    out
+}
+
 /// A string select menu's limits: 1 to 25 options with labels and values of 1 to 100
 /// characters (values distinct), a placeholder of at most 150, and `min_values` ≤
 /// `max_values` ≤ the number of options (min 0 to 25, max 1 to 25).
@@ -181,6 +240,24 @@ mod tests {
         assert_eq!(
             problems(&body),
             ["embeds have 7000 characters in total (limit 6000)"]
+        );
+    }
+
+    #[test]
+    fn modals_hold_text_inputs_within_their_limits() {
+        let input = |label: &str| json!({"type": 4, "custom_id": "answer", "style": 1, "label": label, "max_length": 100});
+        let modal = |title: &str, inputs: Vec<Value>| json!({"custom_id": "tm:1:0", "title": title, "components": inputs.into_iter().map(|i| json!({"type": 1, "components": [i]})).collect::<Vec<_>>()});
+        assert!(modal_problems(&modal("Question 1", vec![input("Your answer")])).is_empty());
+        assert_eq!(
+            modal_problems(&modal(&"t".repeat(46), vec![input(&"l".repeat(46))])),
+            [
+                "a modal title of 46 characters (1 to 45)",
+                "a text input label of 46 characters (1 to 45)"
+            ]
+        );
+        assert_eq!(
+            modal_problems(&modal("Q", vec![])),
+            ["a modal with 0 rows (1 to 5)"]
         );
     }
 

@@ -105,7 +105,10 @@ pub fn callback(shared: &Arc<Shared>, req: &Req) -> Reply {
             return reply;
         }
     } else if let Some(v) = validator {
-        let problems = schema::errors(&v, body);
+        let mut problems = schema::errors(&v, body);
+        if kind == 9 {
+            problems.extend(crate::judge::limits::modal_problems(data));
+        }
         if !problems.is_empty() {
             world.violation(&route, ViolationKind::Schema, problems.join("; "));
             return Reply::invalid_form(&problems);

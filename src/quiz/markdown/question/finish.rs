@@ -2,7 +2,7 @@
 //! from the boxes, the answer line, the Answer Key or the explanation's prose, and what the
 //! reader keeps of it is handed over as [`Finished`].
 
-use super::super::answer::Resolved;
+use super::super::answer::{AnswerValue, Resolved};
 use super::{join_block, Draft, DraftOption};
 use crate::quiz::diagnostic::Diagnostic;
 use crate::quiz::model::{label_word, letter, MAX_POINTS, MAX_TAGS, MAX_TAG_CHARS};
@@ -136,7 +136,26 @@ impl Draft {
         } else {
             Vec::new()
         };
+        // No options but an answer line: a question answered by typing. `;` or ` | ` separate
+        // the answers it accepts (`**Answer:** Paris; City of Light`).
+        let accepted: Vec<String> = match (&self.answer, self.options.is_empty()) {
+            (Some(source), true) => {
+                let written = match &source.value {
+                    AnswerValue::Text(t) | AnswerValue::Letter { text: Some(t), .. } => t.clone(),
+                    AnswerValue::Letter { index, text: None } => letter(*index).to_string(),
+                    AnswerValue::Letters(_) => String::new(),
+                };
+                answer_line = Some(source.line);
+                written
+                    .split([';', '|'])
+                    .map(|a| a.trim().trim_end_matches('.').trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         Finished {
+            accepted,
             written_number: self.written_number,
             line: self.line,
             run: self.run,
@@ -212,6 +231,8 @@ pub struct OptionAt {
 /// A question read to its end, before the Answer Key is applied.
 #[derive(Debug)]
 pub struct Finished {
+    /// What a question without options accepts as its typed answer (empty otherwise).
+    pub accepted: Vec<String>,
     pub written_number: Option<u64>,
     pub line: usize,
     pub run: usize,

@@ -270,6 +270,16 @@ impl Draft {
     }
 
     fn prompt_line(&mut self, line_no: usize, line: &str) {
+        /// `Answer:`/`Answers:` itself, bold, quoted or plain: the word that names an answer.
+        fn says_answer(line: &str) -> bool {
+            let bare = line
+                .trim_start_matches(|c: char| matches!(c, '>' | '*' | '_') || c.is_whitespace())
+                .to_lowercase();
+            let rest = bare
+                .strip_prefix("answers")
+                .or_else(|| bare.strip_prefix("answer"));
+            rest.is_some_and(|r| r.trim_start_matches(['*', '_']).starts_with(':'))
+        }
         if let Some(opt) = option_line(line) {
             if opt.letter.is_some() || opt.checked.is_some() {
                 self.candidates.clear();
@@ -281,8 +291,12 @@ impl Draft {
         // Before any option, a line such as `**Solution: create an App Service.**` is part of
         // the scenario, not an answer: only a letter, or the text of an unlettered option
         // listed above it, can be one.
+        // An `Answer:` line in plain words with no option in sight is the answer of a question
+        // to type (other labels, such as "Solution:", stay part of the scenario).
         let answer_here = answer_line(line).is_some_and(|(_, value)| {
-            !self.candidates.is_empty() || !matches!(parse_value(value), Some(AnswerValue::Text(_)))
+            !self.candidates.is_empty()
+                || !matches!(parse_value(value), Some(AnswerValue::Text(_)))
+                || says_answer(line)
         });
         if answer_here || explanation_label(line).is_some() {
             self.end_prompt();
