@@ -7,6 +7,31 @@ mod common;
 use common::{Harness, Options, T0};
 use discord_sim::{Message, SimError};
 
+/// `players` members and a live quiz of `tests/fixtures/live/{quiz}.md`, uploaded and started
+/// with that scoring.
+async fn live_quiz(players: usize, quiz: &str, scoring: &str) -> Harness {
+    let h = common::start(Options {
+        players,
+        ..Options::default()
+    })
+    .await;
+    let added = h.upload(&format!("live/{quiz}.md")).await;
+    assert!(added.content.starts_with("✅"), "{}", added.content);
+    h.run(
+        h.host,
+        "quiz start",
+        &[("quiz", quiz.into()), ("scoring", scoring.into())],
+    )
+    .await;
+    h
+}
+
+/// A player's "My results" of a finished live quiz.
+async fn my_results(h: &Harness, user: u64, results: &Message) -> Message {
+    let id = results.rows[0][0].custom_id.as_deref().unwrap();
+    h.click(user, results.id, id).await
+}
+
 fn lines(m: &Message) -> Vec<String> {
     m.embeds[0]
         .description
@@ -19,19 +44,7 @@ fn lines(m: &Message) -> Vec<String> {
 /// scripted to the millisecond: the menus, the acks, the reveals, the scores and SQLite.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_live_quiz_with_multi_select_questions_scored_all_or_nothing() {
-    let h = common::start(Options {
-        players: 3,
-        ..Options::default()
-    })
-    .await;
-    let added = h.upload("live/multi.md").await;
-    assert!(added.content.starts_with("✅"), "{}", added.content);
-    h.run(
-        h.host,
-        "quiz start",
-        &[("quiz", "multi".into()), ("scoring", "speed".into())],
-    )
-    .await;
+    let h = live_quiz(3, "multi", "speed").await;
     let (ada, bo, cy) = (h.players[0], h.players[1], h.players[2]);
 
     // Question 1: "(Choose 2)" — a menu that takes exactly two, no answer buttons.
@@ -136,13 +149,7 @@ async fn a_live_quiz_with_multi_select_questions_scored_all_or_nothing() {
     assert_eq!(stored(ada, 2), 131, "A + C + D = 0b1101");
 
     // Bo's own results name what he ticked and the whole right set.
-    let mine = h
-        .click(
-            bo,
-            results.id,
-            results.rows[0][0].custom_id.as_deref().unwrap(),
-        )
-        .await;
+    let mine = my_results(&h, bo, &results).await;
     let r = &mine.embeds[0].description;
     assert!(r.contains("You: A, B · Correct: **A, C**"), "{r}");
     assert!(r.contains("You: A, C · Correct: **A, C, D**"), "{r}");
@@ -233,18 +240,7 @@ async fn multi_select_questions_in_practice_and_review() {
 /// reveal and the score, and the menu posted before the restart still takes answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_in_the_middle_of_a_multi_select_question() {
-    let h = common::start(Options {
-        players: 2,
-        ..Options::default()
-    })
-    .await;
-    h.upload("live/multi.md").await;
-    h.run(
-        h.host,
-        "quiz start",
-        &[("quiz", "multi".into()), ("scoring", "correct".into())],
-    )
-    .await;
+    let h = live_quiz(2, "multi", "correct").await;
     let (ada, bo) = (h.players[0], h.players[1]);
     let q1 = h.question(h.channel, 1).await;
     h.clock.set(T0 + 1_000);
@@ -281,19 +277,7 @@ async fn a_restart_in_the_middle_of_a_multi_select_question() {
 /// keeps what was typed and the button working.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_live_quiz_with_typed_answers_and_a_restart_mid_question() {
-    let h = common::start(Options {
-        players: 4,
-        ..Options::default()
-    })
-    .await;
-    let added = h.upload("live/typed.md").await;
-    assert!(added.content.starts_with("✅"), "{}", added.content);
-    h.run(
-        h.host,
-        "quiz start",
-        &[("quiz", "typed".into()), ("scoring", "speed".into())],
-    )
-    .await;
+    let h = live_quiz(4, "typed", "speed").await;
     let (ada, bo, cy, di) = (h.players[0], h.players[1], h.players[2], h.players[3]);
 
     let q1 = h.question(h.channel, 1).await;
@@ -381,13 +365,7 @@ async fn a_live_quiz_with_typed_answers_and_a_restart_mid_question() {
     assert_eq!(text[1], "🥈 **Bo** — 2,000 pts · 2/3 right");
     assert_eq!(text[2], "🥉 **Cy** — 1,000 pts · 1/2 right");
     // Cy's own results quote what he typed.
-    let mine = h
-        .click(
-            cy,
-            results.id,
-            results.rows[0][0].custom_id.as_deref().unwrap(),
-        )
-        .await;
+    let mine = my_results(&h, cy, &results).await;
     let r = &mine.embeds[0].description;
     assert!(r.contains("You: “London” · Correct: **Paris**"), "{r}");
     h.sim.assert_no_violations();

@@ -644,12 +644,9 @@ mod tests {
         )
     }
 
-    #[test]
-    fn a_multi_select_scores_the_whole_set_and_counts_every_option_picked() {
-        let mut q = (*quiz(1)).clone();
-        q.questions[0].answers = vec![0, 2];
-        q.questions[0].answer = 0;
-        let mut s = LiveSession::new(
+    /// A session of the one-question quiz `q`, a point per right answer, no changes allowed.
+    fn one_point_each(q: Quiz) -> LiveSession {
+        LiveSession::new(
             1,
             Arc::new(q),
             vec![0],
@@ -661,7 +658,15 @@ mod tests {
                 },
                 allow_change: false,
             },
-        );
+        )
+    }
+
+    #[test]
+    fn a_multi_select_scores_the_whole_set_and_counts_every_option_picked() {
+        let mut q = (*quiz(1)).clone();
+        q.questions[0].answers = vec![0, 2];
+        q.questions[0].answer = 0;
+        let mut s = one_point_each(q);
         s.open_next(0);
         let right = s.answer(1, "all", 0, Pick::set(&[0, 2]), 1_000).unwrap();
         assert!(right.answer.correct);
@@ -701,19 +706,7 @@ mod tests {
             q.exact = exact;
             q.questions[0].options.clear();
             q.questions[0].accepted = vec!["Paris".into(), "City of Light".into()];
-            let mut s = LiveSession::new(
-                1,
-                Arc::new(q),
-                vec![0],
-                Settings {
-                    seconds: 20,
-                    rules: Rules {
-                        scoring: Scoring::Correct,
-                        streak_bonus: false,
-                    },
-                    allow_change: false,
-                },
-            );
+            let mut s = one_point_each(q);
             s.open_next(0);
             assert_eq!(s.may_type(1, 0, 10), Ok(()));
             let right = s.answer_typed(1, "a", 0, " PARIS! ", 10).unwrap();

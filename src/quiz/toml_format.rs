@@ -176,7 +176,9 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
     for (i, spanned) in raw.questions.iter().enumerate() {
         let (line, _) = at(spanned.span());
         let q = spanned.get_ref();
-        if let Some(accepted) = &q.accepted {
+        // What the question asks and how it is answered: typed, or options with one or more
+        // correct; everything else is read the same for both.
+        let (span, options, answer, answers, accepted) = if let Some(accepted) = &q.accepted {
             let (l, c) = at(accepted.span());
             let list: Vec<String> = accepted
                 .get_ref()
@@ -196,34 +198,17 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
                     format!("question {}: {problem}", i + 1),
                 ));
             }
-            spans.push(QuestionSpans {
+            let span = QuestionSpans {
                 line,
                 options: Vec::new(),
                 answer: Some(l),
                 explanation: None,
                 name: None,
-            });
-            questions.push(Question {
-                number: i + 1,
-                line,
-                prompt: q.prompt.trim().to_string(),
-                options: Vec::new(),
-                answer: 0,
-                answers: Vec::new(),
-                accepted: list,
-                explanation: q.explanation.trim().to_string(),
-                seconds: seconds(&q.seconds, &mut diagnostics),
-                points: points(&q.points, &mut diagnostics),
-                tags: labels(&q.tags, &mut diagnostics),
-                difficulty: q
-                    .difficulty
-                    .as_ref()
-                    .and_then(|d| word(d, &mut diagnostics)),
-            });
-            continue;
-        }
-        let Some(raw_options) = &q.options else {
-            diagnostics.push(Diagnostic::error(
+            };
+            (span, Vec::new(), 0, Vec::new(), list)
+        } else {
+            let Some(raw_options) = &q.options else {
+                diagnostics.push(Diagnostic::error(
                 line,
                 1,
                 format!(
@@ -231,47 +216,47 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
                     i + 1
                 ),
             ));
-            continue;
-        };
-        let (options_line, options_col) = at(raw_options.span());
-        let options = raw_options.get_ref().clone();
-        let (answer_line, answer_col, written) = match (&q.answer, &q.answers) {
-            (Some(one), None) => {
-                let (l, c) = at(one.span());
-                (l, c, vec![one.get_ref().clone()])
-            }
-            (None, Some(many)) => {
-                let (l, c) = at(many.span());
-                (l, c, many.get_ref().clone())
-            }
-            (both, _) => {
-                let (l, c) = both.as_ref().map_or((line, 1), |a| at(a.span()));
-                diagnostics.push(Diagnostic::error(
-                    l,
-                    c,
-                    format!(
-                        "question {}: give either `answer = \"b\"` (one correct option) or \
-                         `answers = [\"a\", \"c\"]` (several), {}",
-                        i + 1,
-                        if both.is_some() {
-                            "not both"
-                        } else {
-                            "and neither is here"
-                        }
-                    ),
-                ));
-                (l, c, vec!["a".to_string()])
-            }
-        };
-        let mut indexes = Vec::with_capacity(written.len());
-        for answer_text in &written {
-            let answer_text = answer_text.trim();
-            let mut letters = answer_text.chars();
-            let index = match (letters.next(), letters.next()) {
-                (Some(c), None) if c.is_ascii_alphabetic() => index_of_letter(c),
-                _ => None,
+                continue;
             };
-            match index {
+            let (options_line, options_col) = at(raw_options.span());
+            let options = raw_options.get_ref().clone();
+            let (answer_line, answer_col, written) = match (&q.answer, &q.answers) {
+                (Some(one), None) => {
+                    let (l, c) = at(one.span());
+                    (l, c, vec![one.get_ref().clone()])
+                }
+                (None, Some(many)) => {
+                    let (l, c) = at(many.span());
+                    (l, c, many.get_ref().clone())
+                }
+                (both, _) => {
+                    let (l, c) = both.as_ref().map_or((line, 1), |a| at(a.span()));
+                    diagnostics.push(Diagnostic::error(
+                        l,
+                        c,
+                        format!(
+                            "question {}: give either `answer = \"b\"` (one correct option) or \
+                         `answers = [\"a\", \"c\"]` (several), {}",
+                            i + 1,
+                            if both.is_some() {
+                                "not both"
+                            } else {
+                                "and neither is here"
+                            }
+                        ),
+                    ));
+                    (l, c, vec!["a".to_string()])
+                }
+            };
+            let mut indexes = Vec::with_capacity(written.len());
+            for answer_text in &written {
+                let answer_text = answer_text.trim();
+                let mut letters = answer_text.chars();
+                let index = match (letters.next(), letters.next()) {
+                    (Some(c), None) if c.is_ascii_alphabetic() => index_of_letter(c),
+                    _ => None,
+                };
+                match index {
                 Some(a) if a < options.len() => indexes.push(a),
                 _ => diagnostics.push(Diagnostic::error(
                     answer_line,
@@ -286,40 +271,44 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
                     ),
                 )),
             }
-        }
-        indexes.sort_unstable();
-        indexes.dedup();
-        if q.answers.is_some() && written.is_empty() {
-            diagnostics.push(Diagnostic::error(
-                answer_line,
-                answer_col,
-                format!(
-                    "question {}: `answers` is empty; list the correct letters",
-                    i + 1
-                ),
-            ));
-        }
-        let answer = indexes.first().copied().unwrap_or(0);
-        let answers = if indexes.len() > 1 {
-            indexes
-        } else {
-            Vec::new()
+            }
+            indexes.sort_unstable();
+            indexes.dedup();
+            if q.answers.is_some() && written.is_empty() {
+                diagnostics.push(Diagnostic::error(
+                    answer_line,
+                    answer_col,
+                    format!(
+                        "question {}: `answers` is empty; list the correct letters",
+                        i + 1
+                    ),
+                ));
+            }
+            let answer = indexes.first().copied().unwrap_or(0);
+            let answers = if indexes.len() > 1 {
+                indexes
+            } else {
+                Vec::new()
+            };
+            let span = QuestionSpans {
+                line,
+                options: vec![(options_line, options_col); options.len()],
+                answer: Some(answer_line),
+                explanation: None,
+                name: None,
+            };
+            let options = options.iter().map(|o| o.trim().to_string()).collect();
+            (span, options, answer, answers, Vec::new())
         };
-        spans.push(QuestionSpans {
-            line,
-            options: vec![(options_line, options_col); options.len()],
-            answer: Some(answer_line),
-            explanation: None,
-            name: None,
-        });
+        spans.push(span);
         questions.push(Question {
             number: i + 1,
             line,
             prompt: q.prompt.trim().to_string(),
-            options: options.iter().map(|o| o.trim().to_string()).collect(),
+            options,
             answer,
             answers,
-            accepted: Vec::new(),
+            accepted,
             explanation: q.explanation.trim().to_string(),
             seconds: seconds(&q.seconds, &mut diagnostics),
             points: points(&q.points, &mut diagnostics),

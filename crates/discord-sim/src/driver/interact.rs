@@ -168,42 +168,19 @@ impl Sim {
     /// Clicks a button as a member. Refused, as Discord does, when the member cannot see the
     /// message, it has no such button, or the button is disabled.
     pub fn click(&self, user: u64, message_id: u64, custom_id: &str) -> Result<Handle, SimError> {
-        let mut world = self.shared.world.lock();
-        let m = world
-            .messages
-            .get(&message_id)
-            .ok_or(SimError::Unknown("message"))?;
-        if !world.visible_to(m, user) {
-            return Err(SimError::NotVisible);
-        }
-        let button = m
-            .components
-            .iter()
-            .filter_map(|row| row.get("components").and_then(Value::as_array))
-            .flatten()
-            .find(|b| {
-                b.get("type").and_then(Value::as_u64) == Some(2)
-                    && b.get("custom_id").and_then(Value::as_str) == Some(custom_id)
-            })
-            .ok_or_else(|| SimError::NoSuchButton(custom_id.to_string()))?;
-        if button.get("disabled").and_then(Value::as_bool) == Some(true) {
-            return Err(SimError::ButtonDisabled(custom_id.to_string()));
-        }
-        let (guild_id, channel_id) = (m.guild_id, m.channel_id);
-        let data = json!({"custom_id": custom_id, "component_type": 2});
-        let message = payloads::message_json(&mut world, message_id).unwrap_or_default();
-        let (handle, payload) = new_interaction(
-            &mut world,
-            InteractionKind::Component,
-            guild_id,
-            channel_id,
-            user,
-            data,
-            Some((message_id, custom_id, &message)),
-            None,
-        );
-        drop(world);
-        Ok(self.deliver(handle, &payload))
+        self.use_component(user, message_id, custom_id, |components| {
+            let button = components
+                .iter()
+                .find(|b| {
+                    b.get("type").and_then(Value::as_u64) == Some(2)
+                        && b.get("custom_id").and_then(Value::as_str) == Some(custom_id)
+                })
+                .ok_or_else(|| SimError::NoSuchButton(custom_id.to_string()))?;
+            if button.get("disabled").and_then(Value::as_bool) == Some(true) {
+                return Err(SimError::ButtonDisabled(custom_id.to_string()));
+            }
+            Ok(json!({"custom_id": custom_id, "component_type": 2}))
+        })
     }
 
     /// Picks `values` in a string select menu as a member. Refused, as Discord's client would
@@ -216,6 +193,47 @@ impl Sim {
         custom_id: &str,
         values: &[&str],
     ) -> Result<Handle, SimError> {
+        self.use_component(user, message_id, custom_id, |components| {
+            let menu = components
+                .iter()
+                .filter_map(|c| crate::snapshot::Select::of(c))
+                .find(|s| s.custom_id == custom_id)
+                .ok_or_else(|| SimError::NoSuchButton(custom_id.to_string()))?;
+            if menu.disabled {
+                return Err(SimError::ButtonDisabled(custom_id.to_string()));
+            }
+            let count = values.len() as u64;
+            let known = values
+                .iter()
+                .all(|v| menu.options.iter().any(|(_, value)| value == v));
+            let distinct = values
+                .iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+                == values.len();
+            if !known || !distinct || count < menu.min_values || count > menu.max_values {
+                return Err(SimError::BadSelection {
+                    menu: custom_id.to_string(),
+                    why: format!(
+                        "{values:?} is not {}–{} distinct values of the menu",
+                        menu.min_values, menu.max_values
+                    ),
+                });
+            }
+            Ok(json!({"custom_id": custom_id, "component_type": 3, "values": values}))
+        })
+    }
+
+    /// A member uses a component of a message they can see: `check` finds it among the
+    /// message's components and gives the interaction's `data`, or says why Discord would
+    /// not send one.
+    fn use_component(
+        &self,
+        user: u64,
+        message_id: u64,
+        custom_id: &str,
+        check: impl FnOnce(&[&Value]) -> Result<Value, SimError>,
+    ) -> Result<Handle, SimError> {
         let mut world = self.shared.world.lock();
         let m = world
             .messages
@@ -224,37 +242,14 @@ impl Sim {
         if !world.visible_to(m, user) {
             return Err(SimError::NotVisible);
         }
-        let menu = m
+        let components: Vec<&Value> = m
             .components
             .iter()
             .filter_map(|row| row.get("components").and_then(Value::as_array))
             .flatten()
-            .filter_map(crate::snapshot::Select::of)
-            .find(|s| s.custom_id == custom_id)
-            .ok_or_else(|| SimError::NoSuchButton(custom_id.to_string()))?;
-        if menu.disabled {
-            return Err(SimError::ButtonDisabled(custom_id.to_string()));
-        }
-        let count = values.len() as u64;
-        let known = values
-            .iter()
-            .all(|v| menu.options.iter().any(|(_, value)| value == v));
-        let distinct = values
-            .iter()
-            .collect::<std::collections::HashSet<_>>()
-            .len()
-            == values.len();
-        if !known || !distinct || count < menu.min_values || count > menu.max_values {
-            return Err(SimError::BadSelection {
-                menu: custom_id.to_string(),
-                why: format!(
-                    "{values:?} is not {}–{} distinct values of the menu",
-                    menu.min_values, menu.max_values
-                ),
-            });
-        }
+            .collect();
+        let data = check(&components)?;
         let (guild_id, channel_id) = (m.guild_id, m.channel_id);
-        let data = json!({"custom_id": custom_id, "component_type": 3, "values": values});
         let message = payloads::message_json(&mut world, message_id).unwrap_or_default();
         let (handle, payload) = new_interaction(
             &mut world,
