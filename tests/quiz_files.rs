@@ -520,7 +520,18 @@ fn toml_answers_make_a_multi_select_question() {
 #[test]
 fn questions_without_options_but_an_answer_are_typed_answers() {
     let md = valid("typed.md");
-    assert!(md.exact, "front matter `exact: true`");
+    assert!(
+        md.questions[0].exact && md.questions[1].exact,
+        "front matter `exact: true`"
+    );
+    assert!(
+        !md.questions[2].exact,
+        "only typed answers are matched at all"
+    );
+    // The question keeps it wherever it goes alone (a mistake to review is stored as JSON).
+    let stored = serde_json::to_string(&md.questions[0]).unwrap();
+    let back: quizbot::quiz::Question = serde_json::from_str(&stored).unwrap();
+    assert!(back.exact, "{stored}");
     assert_eq!(md.questions[0].accepted, ["Paris", "City of Light"]);
     assert!(md.questions[0].options.is_empty());
     assert_eq!(md.questions[0].prompt, "What is the capital of France?");
@@ -531,7 +542,7 @@ fn questions_without_options_but_an_answer_are_typed_answers() {
     );
     assert!(!md.questions[2].is_typed());
     let toml = valid("typed.toml");
-    assert!(!toml.exact);
+    assert!(!toml.questions[0].exact);
     assert_eq!(toml.questions[0].accepted, ["Paris", "City of Light"]);
     let mixed = only_error("error-typed-with-options.toml");
     assert!(

@@ -312,7 +312,7 @@ impl LiveSession {
         let matched = self
             .question_at(position)
             .filter(|q| q.is_typed())
-            .map(|q| super::typed_answer::matching(text, &q.accepted, self.quiz.exact))
+            .map(|q| super::typed_answer::matching(text, &q.accepted, q.exact))
             .ok_or(Refusal::NoSuchOption)?;
         let pick = Pick::Typed(matched.and_then(|i| u8::try_from(i).ok()));
         self.take(
@@ -607,7 +607,6 @@ mod tests {
             title: "T".into(),
             description: String::new(),
             question_seconds: None,
-            exact: false,
             questions: (0..n)
                 .map(|i| Question {
                     number: i + 1,
@@ -617,6 +616,7 @@ mod tests {
                     answer: 1,
                     answers: Vec::new(),
                     accepted: Vec::new(),
+                    exact: false,
                     explanation: String::new(),
                     seconds: None,
                     points: 1,
@@ -703,7 +703,7 @@ mod tests {
     fn typed_answers_are_judged_forgiven_a_slip_unless_exact_and_the_wrong_ones_tallied() {
         for exact in [false, true] {
             let mut q = (*quiz(1)).clone();
-            q.exact = exact;
+            q.questions[0].exact = exact;
             q.questions[0].options.clear();
             q.questions[0].accepted = vec!["Paris".into(), "City of Light".into()];
             let mut s = one_point_each(q);

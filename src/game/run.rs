@@ -144,6 +144,7 @@ mod tests {
             answer: correct,
             answers: Vec::new(),
             accepted: Vec::new(),
+            exact: false,
             explanation: String::new(),
             seconds: None,
             points: 1,

@@ -133,6 +133,7 @@ fn simple(
             answer,
             answers: Vec::new(),
             accepted: Vec::new(),
+            exact: false,
             explanation,
             seconds: None,
             points: 1,
@@ -155,7 +156,6 @@ fn simple(
         title,
         description,
         question_seconds: None,
-        exact: false,
         questions,
         tiers: Vec::new(),
     };

@@ -13,10 +13,6 @@ pub struct Quiz {
     pub description: String,
     /// Default seconds per question from the file (TOML `question_seconds`), if it sets one.
     pub question_seconds: Option<u32>,
-    /// Typed answers must match an accepted answer without a slip (TOML `exact = true`,
-    /// Markdown front matter `exact: true`); see `game::typed_answer`.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub exact: bool,
     /// Never empty once validation passed.
     pub questions: Vec<Question>,
     /// In the order the file lists them; never overlapping once validation passed.
@@ -45,6 +41,11 @@ pub struct Question {
     /// for a question with options. Matched as `game::typed_answer` says.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accepted: Vec<String>,
+    /// The typed answer must match without a slip: the file said `exact` (TOML `exact = true`,
+    /// Markdown front matter `exact: true`). Kept with the question, so that `/review` judges
+    /// it as the quiz it came from did.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exact: bool,
     /// May be empty when the author gave none.
     pub explanation: String,
     /// This question's own time limit, if the file sets one.
@@ -228,7 +229,6 @@ impl Quiz {
             title: self.title.clone(),
             description: self.description.clone(),
             question_seconds: self.question_seconds,
-            exact: false,
             questions: Vec::new(),
             tiers: self.tiers.clone(),
         }
@@ -475,6 +475,7 @@ mod tests {
             answer,
             answers: Vec::new(),
             accepted: Vec::new(),
+            exact: false,
             explanation: String::new(),
             seconds: None,
             points: 1,
@@ -490,7 +491,6 @@ mod tests {
             title: "Bank".into(),
             description: String::new(),
             question_seconds: None,
-            exact: false,
             questions: (0..MAX_PLAYED + 50)
                 .map(|i| q(&format!("Q{i}?"), &["a", "b"], 0))
                 .collect(),
@@ -517,7 +517,6 @@ mod tests {
             title: "Bank".into(),
             description: String::new(),
             question_seconds: None,
-            exact: false,
             questions: (0..500)
                 .map(|i| q(&format!("Q{i}"), &["a", "b"], 0))
                 .collect(),

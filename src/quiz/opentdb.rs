@@ -141,6 +141,7 @@ pub fn parse_results(id: &str, items: &[Value], lines: &[usize]) -> Result<Parse
             answer,
             answers: Vec::new(),
             accepted: Vec::new(),
+            exact: false,
             explanation: String::new(),
             seconds: None,
             points: 1,
@@ -171,7 +172,6 @@ pub fn parse_results(id: &str, items: &[Value], lines: &[usize]) -> Result<Parse
         title,
         description: "Questions from the Open Trivia DB (opentdb.com), CC BY-SA 4.0.".to_string(),
         question_seconds: None,
-        exact: false,
         questions,
         tiers: Vec::new(),
     };

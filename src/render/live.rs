@@ -342,7 +342,6 @@ mod tests {
             title: "T".repeat(200),
             description: String::new(),
             question_seconds: None,
-            exact: false,
             questions: vec![],
             tiers: vec![],
         };
@@ -374,6 +373,7 @@ mod tests {
             answer: 1,
             answers: Vec::new(),
             accepted: Vec::new(),
+            exact: false,
             explanation: "E".repeat(3000),
             seconds: None,
             points: 1,
@@ -385,7 +385,6 @@ mod tests {
             title: "T".into(),
             description: String::new(),
             question_seconds: None,
-            exact: false,
             questions: (0..40).map(q).collect(),
             tiers: vec![],
         };

@@ -84,6 +84,7 @@ mod tests {
                             answer: options - 1,
                             answers: Vec::new(),
                             accepted: Vec::new(),
+                            exact: false,
                             explanation: "x".repeat(explanation),
                             seconds: None,
                             points: 1,

@@ -391,6 +391,7 @@ mod tests {
             answer: 1,
             answers: Vec::new(),
             accepted: Vec::new(),
+            exact: false,
             explanation: "IP is layer 3.".into(),
             seconds: None,
             points: 1,

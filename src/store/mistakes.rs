@@ -79,7 +79,6 @@ pub fn review_quiz(open: &[Mistake]) -> Quiz {
         title: "Review of your mistakes".into(),
         description: String::new(),
         question_seconds: None,
-        exact: false,
         questions: open
             .iter()
             .enumerate()

@@ -26,7 +26,6 @@ mod tests {
             title: "Q".into(),
             description: String::new(),
             question_seconds: Some(20),
-            exact: false,
             questions: Vec::new(),
             tiers: Vec::new(),
         };

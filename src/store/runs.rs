@@ -374,7 +374,7 @@ impl Store {
             let typed = a.typed.as_deref().map(str::trim);
             let pick = match typed {
                 Some(text) if question.is_typed() => Pick::Typed(
-                    crate::game::typed_answer::matching(text, &question.accepted, quiz.exact)
+                    crate::game::typed_answer::matching(text, &question.accepted, question.exact)
                         .and_then(|i| u8::try_from(i).ok()),
                 ),
                 Some(_) => Pick::Set(0), // text for a question with options: refused below

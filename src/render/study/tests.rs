@@ -15,7 +15,6 @@ fn quiz(n: usize, long: bool) -> Quiz {
         title: "Networking basics".into(),
         description: "Five quick questions.".into(),
         question_seconds: None,
-        exact: false,
         questions: (0..n)
             .map(|i| Question {
                 number: i + 1,
@@ -25,6 +24,7 @@ fn quiz(n: usize, long: bool) -> Quiz {
                 answer: 1,
                 answers: Vec::new(),
                 accepted: Vec::new(),
+                exact: false,
                 explanation: text("because ", 500),
                 seconds: None,
                 points: 1,

@@ -144,7 +144,6 @@ fn quiz(questions: usize) -> Arc<Quiz> {
         title: "Unit quiz".into(),
         description: String::new(),
         question_seconds: None,
-        exact: false,
         questions: (0..questions)
             .map(|i| Question {
                 number: i + 1,
@@ -154,6 +153,7 @@ fn quiz(questions: usize) -> Arc<Quiz> {
                 answer: 0,
                 answers: Vec::new(),
                 accepted: Vec::new(),
+                exact: false,
                 explanation: String::new(),
                 seconds: None,
                 points: 1,
