@@ -464,3 +464,56 @@ async fn an_assignment_mixing_every_kind_of_question() {
     assert_eq!(q[2]["kind"], "choice");
     assert_eq!(q[2]["answer"], 1);
 }
+
+/// One live quiz of every kind — a typed answer, a multi-select, a letter button — with
+/// scripted players and exact scores; the typed question missed goes to `/review`, where it
+/// is asked with the box again and cleared by a right answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_quiz_of_every_kind_then_a_typed_question_in_review() {
+    let h = live_quiz(2, "mixed", "speed").await;
+    let (ada, bo) = (h.players[0], h.players[1]);
+    let q1 = h.question(h.channel, 1).await;
+    h.clock.set(T0 + 300);
+    h.type_answer(ada, &q1, "Paris").await;
+    h.type_answer(bo, &q1, "Marseille").await;
+    h.run(h.host, "quiz next", &[]).await;
+    h.clock.set(T0 + 100_000);
+    h.revealed(h.channel, 1).await;
+    let q2 = h.question(h.channel, 2).await;
+    h.clock.set(T0 + 100_300);
+    h.select(ada, &q2, &["0", "2"]).await;
+    h.select(bo, &q2, &["0", "2"]).await;
+    h.run(h.host, "quiz next", &[]).await;
+    h.clock.set(T0 + 200_000);
+    h.revealed(h.channel, 2).await;
+    let q3 = h.question(h.channel, 3).await;
+    h.clock.set(T0 + 200_300);
+    h.click(ada, q3.id, &Harness::button_id(&q3, 'B')).await;
+    h.click(bo, q3.id, &Harness::button_id(&q3, 'B')).await;
+    h.run(h.host, "quiz next", &[]).await;
+    // Every answer in 0.3 s (full marks) with the streak bonus: Ada 1000 + 1100 + 1200;
+    // Bo misses the typed one, then 1000 + 1100.
+    let results = h.titled(h.channel, "🏆 Results").await;
+    let text = lines(&results);
+    assert_eq!(text[0], "🥇 **Ada** — 3,300 pts · 3/3 right");
+    assert_eq!(text[1], "🥈 **Bo** — 2,100 pts · 2/3 right");
+    assert_eq!(
+        h.count("SELECT SUM(points) FROM answers"),
+        5_400,
+        "SQLite holds the same points"
+    );
+
+    let review = h.run(bo, "review", &[]).await;
+    assert_eq!(review.embeds[0].title, "Question 1 of 1");
+    assert!(review.embeds[0]
+        .description
+        .starts_with("What is the capital of France?"));
+    let wrong = h.type_answer(bo, &review, "Lyon").await;
+    assert!(wrong.embeds[0].title.starts_with("❌ Not quite"));
+    let again = h.run(bo, "review", &[]).await;
+    let right = h.type_answer(bo, &again, "paris").await;
+    assert!(right.embeds[0].title.starts_with("✅ Right!"));
+    let nothing = h.run(bo, "review", &[]).await;
+    assert!(nothing.content.starts_with("🎉 Nothing to review"));
+    h.sim.assert_no_violations();
+}
