@@ -7,7 +7,7 @@ use crate::render::live::{my_results as my_results_view, MyAnswer, MyResultsInpu
 use crate::render::notices;
 use crate::render::view::MessageView;
 use crate::runtime::app::App;
-use crate::store::{quiz_json, AnswerRow, Inserted, StoreError};
+use crate::store::{quiz_json, AnswerRow, Inserted, SessionState, StoreError};
 
 use super::LiveHandle;
 
@@ -22,9 +22,7 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
         message,
     } = click;
     if app.draining() {
-        return notices::text(
-            "⏸ The bot is restarting: your click was not recorded. Click again in a few seconds — the question stays open.",
-        );
+        return restarting();
     }
     let now = app.now();
     let (outcome, allow_change) = {
@@ -105,6 +103,9 @@ pub async fn click(
         Some(_) => foreign(session, user, guild),
         None => match app.store.session(session).await? {
             Some(row) if row.guild_id != guild => foreign(session, user, guild),
+            // Still running in the store but not yet taken up again: a click between the
+            // bot's reconnect and the end of restart recovery.
+            Some(row) if row.state == SessionState::Running => restarting(),
             Some(_) => notices::refusal(&Refusal::Finished),
             None => {
                 tracing::warn!(session, user, guild, "refused a click for an unknown quiz");
@@ -134,12 +135,21 @@ pub async fn open_answer_box(
         Some(_) => Err(foreign(session, user, guild)),
         None => match app.store.session(session).await? {
             Some(row) if row.guild_id != guild => Err(foreign(session, user, guild)),
+            Some(row) if row.state == SessionState::Running => Err(restarting()),
             Some(_) => Err(notices::refusal(&Refusal::Finished)),
             None => Err(notices::text(
                 "This quiz is no longer running; nothing was recorded.",
             )),
         },
     })
+}
+
+/// The reply to a click while the bot stops or has just started again: nothing was stored,
+/// and the question will take it in a moment.
+fn restarting() -> MessageView {
+    notices::text(
+        "⏸ The bot is restarting: your click was not recorded. Click again in a few seconds — the question stays open.",
+    )
 }
 
 fn foreign(session: i64, user: u64, guild: u64) -> MessageView {

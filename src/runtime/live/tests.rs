@@ -375,6 +375,22 @@ async fn a_pause_for_a_restart_says_so_and_leaves_the_quiz_running_in_the_store(
         !f.outbox.headlines().iter().any(|h| h.starts_with("🏆")),
         "no results: the quiz is not over"
     );
+    // A click before recovery takes the quiz up again is asked to come back, not told that
+    // the quiz has finished.
+    let click = Click {
+        user: 10,
+        name: "Ada",
+        position: 0,
+        pick: crate::quiz::Pick::One(0),
+        typed: None,
+        message: None,
+    };
+    let reply = answer::click(&f.app, session, GUILD, click).await.unwrap();
+    assert!(
+        reply.content.starts_with("⏸ The bot is restarting"),
+        "{}",
+        reply.content
+    );
 }
 
 #[tokio::test(start_paused = true)]
