@@ -1,5 +1,6 @@
-//! Button clicks. poise does not route components, so one persistent handler here parses the
-//! typed custom id and acts; everything it needs is in the id, so buttons posted before a
+//! Button clicks, select-menu picks and submitted answer boxes (modals). poise routes none of
+//! them, so one persistent handler here parses the typed custom id and acts; everything it
+//! needs is in the id (and the picked values or typed text), so components posted before a
 //! restart keep working.
 
 use std::sync::Arc;
@@ -35,7 +36,8 @@ pub struct Click {
     guild: u64,
     name: String,
     custom_id: String,
-    /// The options picked in a select menu (as our values: option indexes); empty for a button.
+    /// The options picked in a select menu (as our values: option indexes), or the one text of
+    /// a submitted modal (a typed answer); empty for a button.
     values: Vec<String>,
     message: u64,
 }

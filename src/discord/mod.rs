@@ -153,8 +153,8 @@ pub async fn client(
 /// Marks a dispatch whose interaction passed the duplicate check.
 struct FirstDelivery;
 
-/// Button clicks go straight from serenity to [`components::handle`], beside poise rather than
-/// through it: a click may wait a few hundred milliseconds at the peak of a quiz night, and
+/// Button clicks, menu picks and submitted answer boxes go straight from serenity to
+/// [`components::handle`], beside poise rather than through it: a click may wait a few hundred milliseconds at the peak of a quiz night, and
 /// waiting inside poise's dispatch would keep its large future (tens of KB) alive per click.
 struct Clicks {
     app: Arc<App>,
