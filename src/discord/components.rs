@@ -45,29 +45,42 @@ pub struct Click {
 impl Click {
     /// The click as the bot acts on it; `None` for bots' clicks (bots do not play).
     pub fn of(interaction: &ComponentInteraction) -> Option<Click> {
-        if interaction.user.bot {
-            return None;
-        }
-        Some(Click {
-            id: interaction.id,
-            token: interaction.token.clone(),
-            user: interaction.user.id.get(),
-            guild: interaction.guild_id.map_or(0, |g| g.get()),
-            name: display_name(interaction.member.as_ref(), &interaction.user),
-            custom_id: interaction.data.custom_id.clone(),
-            values: match &interaction.data.kind {
-                serenity::ComponentInteractionDataKind::StringSelect { values } => values.clone(),
-                _ => Vec::new(),
-            },
-            message: interaction.message.id.get(),
+        let i = interaction;
+        let values = match &i.data.kind {
+            serenity::ComponentInteractionDataKind::StringSelect { values } => values.clone(),
+            _ => Vec::new(),
+        };
+        Click::from_member(i.id, &i.token, &i.user, i.member.as_ref(), i.guild_id).map(|c| Click {
+            custom_id: i.data.custom_id.clone(),
+            values,
+            message: i.message.id.get(),
+            ..c
+        })
+    }
+
+    /// Who acts, where, through which interaction; `None` for a bot.
+    fn from_member(
+        id: serenity::InteractionId,
+        token: &str,
+        user: &serenity::User,
+        member: Option<&serenity::Member>,
+        guild: Option<serenity::GuildId>,
+    ) -> Option<Click> {
+        (!user.bot).then(|| Click {
+            id,
+            token: token.to_string(),
+            user: user.id.get(),
+            guild: guild.map_or(0, |g| g.get()),
+            name: display_name(member, user),
+            custom_id: String::new(),
+            values: Vec::new(),
+            message: 0,
         })
     }
 
     /// A modal submitted (a typed answer): its one text box's value is the click's one value.
     pub fn of_modal(interaction: &ModalInteraction) -> Option<Click> {
-        if interaction.user.bot {
-            return None;
-        }
+        let i = interaction;
         let typed = interaction
             .data
             .components
@@ -80,15 +93,11 @@ impl Click {
                 _ => None,
             })
             .unwrap_or_default();
-        Some(Click {
-            id: interaction.id,
-            token: interaction.token.clone(),
-            user: interaction.user.id.get(),
-            guild: interaction.guild_id.map_or(0, |g| g.get()),
-            name: display_name(interaction.member.as_ref(), &interaction.user),
-            custom_id: interaction.data.custom_id.clone(),
+        Click::from_member(i.id, &i.token, &i.user, i.member.as_ref(), i.guild_id).map(|c| Click {
+            custom_id: i.data.custom_id.clone(),
             values: vec![typed.chars().take(MAX_ACCEPTED_CHARS).collect()],
-            message: interaction.message.as_ref().map_or(0, |m| m.id.get()),
+            message: i.message.as_ref().map_or(0, |m| m.id.get()),
+            ..c
         })
     }
 

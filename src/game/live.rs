@@ -610,18 +610,7 @@ mod tests {
             questions: (0..n)
                 .map(|i| Question {
                     number: i + 1,
-                    line: 1,
-                    prompt: format!("Q{i}"),
-                    options: vec!["a".into(), "b".into(), "c".into()],
-                    answer: 1,
-                    answers: Vec::new(),
-                    accepted: Vec::new(),
-                    exact: false,
-                    explanation: String::new(),
-                    seconds: None,
-                    points: 1,
-                    tags: Vec::new(),
-                    difficulty: None,
+                    ..Question::choice(format!("Q{i}"), vec!["a".into(), "b".into(), "c".into()], 1)
                 })
                 .collect(),
             tiers: Vec::new(),

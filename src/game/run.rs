@@ -136,21 +136,11 @@ mod tests {
 
     /// A question with `options` options, the correct one at `correct`.
     fn q(options: usize, correct: usize) -> Question {
-        Question {
-            number: 1,
-            line: 1,
-            prompt: "?".into(),
-            options: (0..options).map(|i| format!("o{i}")).collect(),
-            answer: correct,
-            answers: Vec::new(),
-            accepted: Vec::new(),
-            exact: false,
-            explanation: String::new(),
-            seconds: None,
-            points: 1,
-            tags: Vec::new(),
-            difficulty: None,
-        }
+        Question::choice(
+            "?",
+            (0..options).map(|i| format!("o{i}")).collect(),
+            correct,
+        )
     }
 
     #[test]

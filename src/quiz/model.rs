@@ -236,6 +236,26 @@ impl Quiz {
 }
 
 impl Question {
+    /// An ordinary question with one correct option: numbered 1 at line 1, no explanation, no
+    /// time of its own, worth 1, no tags. What tests and generated quizzes start from.
+    pub fn choice(prompt: impl Into<String>, options: Vec<String>, answer: usize) -> Question {
+        Question {
+            number: 1,
+            line: 1,
+            prompt: prompt.into(),
+            options,
+            answer,
+            answers: Vec::new(),
+            accepted: Vec::new(),
+            exact: false,
+            explanation: String::new(),
+            seconds: None,
+            points: 1,
+            tags: Vec::new(),
+            difficulty: None,
+        }
+    }
+
     pub fn correct_option(&self) -> &str {
         &self.options[self.answer]
     }
@@ -467,21 +487,11 @@ mod tests {
     use super::*;
 
     fn q(prompt: &str, options: &[&str], answer: usize) -> Question {
-        Question {
-            number: 1,
-            line: 1,
-            prompt: prompt.into(),
-            options: options.iter().map(|o| o.to_string()).collect(),
+        Question::choice(
+            prompt,
+            options.iter().map(|o| o.to_string()).collect(),
             answer,
-            answers: Vec::new(),
-            accepted: Vec::new(),
-            exact: false,
-            explanation: String::new(),
-            seconds: None,
-            points: 1,
-            tags: Vec::new(),
-            difficulty: None,
-        }
+        )
     }
 
     #[test]

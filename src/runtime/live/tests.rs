@@ -148,17 +148,11 @@ fn quiz(questions: usize) -> Arc<Quiz> {
             .map(|i| Question {
                 number: i + 1,
                 line: i + 1,
-                prompt: format!("Question number {}?", i + 1),
-                options: vec!["Yes".into(), "No".into()],
-                answer: 0,
-                answers: Vec::new(),
-                accepted: Vec::new(),
-                exact: false,
-                explanation: String::new(),
-                seconds: None,
-                points: 1,
-                tags: Vec::new(),
-                difficulty: None,
+                ..Question::choice(
+                    format!("Question number {}?", i + 1),
+                    vec!["Yes".into(), "No".into()],
+                    0,
+                )
             })
             .collect(),
         tiers: Vec::new(),
