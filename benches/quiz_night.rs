@@ -382,7 +382,10 @@ async fn burst(players: usize, kind: Kind, shape: Shape, latency_ms: u64) -> Run
                 answered: 0,
             });
             let m = serenity::ChannelId::new(channel)
-                .send_message(&http, quizbot::discord::convert::create_message(view))
+                .send_message(
+                    &http,
+                    quizbot::discord::convert::create_message(view, Vec::new()),
+                )
                 .await
                 .unwrap();
             sim.message(m.id.get()).unwrap()

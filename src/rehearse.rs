@@ -148,8 +148,9 @@ pub async fn run(opts: Options, out: &mut impl Write) -> anyhow::Result<()> {
         .unwrap_or_else(|| "day-42-attention-mechanisms".to_string());
     // A path to a file is checked here and uploaded through /quiz upload, as an author would.
     let file = Path::new(&quiz_arg);
-    let upload = if quiz::Format::from_path(file).is_some() && file.exists() {
-        let checked = quiz::check_file(file, &crate::render::preflight::DiscordFit);
+    let readable = quiz::Format::from_path(file).is_some() || quiz::archive::is_archive(file);
+    let upload = if readable && file.exists() {
+        let checked = quiz::check_path(file, &crate::render::preflight::DiscordFit);
         if checked.quiz.is_none() {
             write!(out, "{}", checked.render(&file.display().to_string(), 50))?;
             bail!("{} has errors; fix them and rehearse again", file.display());
@@ -475,7 +476,7 @@ fn load(quizzes_dir: &Path, upload: Option<&Path>, id: &str) -> anyhow::Result<Q
             .collect(),
     };
     for path in candidates.iter().filter(|p| p.exists()) {
-        if let Some(q) = quiz::check_file(path, &crate::render::preflight::DiscordFit).quiz {
+        if let Some(q) = quiz::check_path(path, &crate::render::preflight::DiscordFit).quiz {
             return Ok(q);
         }
     }

@@ -69,6 +69,11 @@ fn unlettered_task_boxes_then_a_reference_an_image_or_prose() {
         q.questions[1].explanation,
         "![The Volga near Kazan](images/volga.png)\n\nthe Volga runs about 3,500 km through Russia."
     );
+    assert_eq!(q.questions[0].pictures[0].path, "images/danube.png");
+    assert_eq!(
+        q.questions[1].pictures[0].path, "images/volga.png",
+        "explanations too"
+    );
     assert_eq!(
         q.questions[2].explanation,
         "It reaches the Mediterranean through its delta north of Cairo.\n[reference](https://example.org/nile)"
@@ -89,6 +94,16 @@ fn options_that_hold_a_block_keep_it_and_their_buttons_carry_the_letter() {
     assert_eq!(
         q.questions[3].options[1], "`B` ![B](images/b.png)",
         "an image on the option's line is its text"
+    );
+    let files: Vec<&str> = q.questions[3]
+        .pictures
+        .iter()
+        .map(|p| p.filename.as_str())
+        .collect();
+    assert_eq!(
+        files,
+        ["a.png", "b.png"],
+        "the pictures beside the quiz are attached"
     );
     // Shown in full in the question, the button only says the letter.
     let labels = quizbot::render::question::option_labels(&q.questions[0].options);

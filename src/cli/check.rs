@@ -30,7 +30,7 @@ pub fn run(paths: &[PathBuf], out: &mut impl Write) -> std::io::Result<bool> {
             if files.len() == before {
                 writeln!(
                     out,
-                    "{}: error: no quiz files in this folder (.md, .toml or .json)",
+                    "{}: error: no quiz files in this folder (.md, .toml, .json or .zip)",
                     path.display()
                 )?;
                 ok = false;
@@ -44,7 +44,7 @@ pub fn run(paths: &[PathBuf], out: &mut impl Write) -> std::io::Result<bool> {
     }
     let (mut valid, mut invalid) = (0, 0);
     for file in &files {
-        let checked = quiz::check_file(file, &crate::render::preflight::DiscordFit);
+        let checked = quiz::check_path(file, &crate::render::preflight::DiscordFit);
         let name = file.display().to_string();
         write!(out, "{}", checked.render(&name, MAX_SHOWN))?;
         match &checked.quiz {
@@ -98,9 +98,10 @@ fn collect(
         }
         if path.is_dir() {
             collect(&path, files, skipped)?;
-        } else if Format::from_path(&path).is_some() {
+        } else if Format::from_path(&path).is_some() || quiz::archive::is_archive(&path) {
             files.push(path);
-        } else {
+        } else if !quiz::images::is_image_name(&path.to_string_lossy()) {
+            // A picture beside a quiz is part of it, not a file `check` passed over.
             skipped.push(path);
         }
     }

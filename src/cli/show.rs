@@ -7,7 +7,7 @@ use crate::quiz::{self, model::letter};
 
 /// Prints the parsed quiz; on errors prints them and returns false.
 pub fn run(path: &Path, json: bool, out: &mut impl Write) -> std::io::Result<bool> {
-    let checked = quiz::check_file(path, &crate::render::preflight::DiscordFit);
+    let checked = quiz::check_path(path, &crate::render::preflight::DiscordFit);
     let Some(quiz) = &checked.quiz else {
         write!(out, "{}", checked.render(&path.display().to_string(), 100))?;
         return Ok(false);

@@ -221,10 +221,12 @@ pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Resu
     let _permit = app.replies.acquire().await?;
     let response = match reply {
         Reply::New(view) => {
-            CreateInteractionResponse::Message(convert::interaction_message(view, true))
+            let (view, files) = convert::attached(&app.library, view).await;
+            CreateInteractionResponse::Message(convert::interaction_message(view, files, true))
         }
         Reply::Update(view) => {
-            CreateInteractionResponse::UpdateMessage(convert::interaction_update(view))
+            let (view, files) = convert::attached(&app.library, view).await;
+            CreateInteractionResponse::UpdateMessage(convert::interaction_update(view, files))
         }
         Reply::Modal(modal) => CreateInteractionResponse::Modal(convert::modal(&modal)),
     };

@@ -4,14 +4,54 @@
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateInputText, CreateInteractionResponseMessage, CreateMessage,
-    CreateModal, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, EditMessage,
-    InputTextStyle,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
+    CreateEmbed, CreateEmbedFooter, CreateInputText, CreateInteractionResponseMessage,
+    CreateMessage, CreateModal, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+    EditAttachments, EditMessage, InputTextStyle,
 };
 
+use crate::library::Library;
 use crate::render::measure;
-use crate::render::view::{self, MessageView};
+use crate::render::view::{self, Files, MessageView};
+
+/// The view's files with their bytes, as serenity sends them. A picture no quiz has any more
+/// (an upload replaced while its game ran, then the bot restarted) is left out, and so is the
+/// embed image that named it: the question goes out without it rather than not at all.
+pub async fn attached(
+    library: &Library,
+    mut v: MessageView,
+) -> (MessageView, Vec<CreateAttachment>) {
+    let Files::Set(wanted) = &v.files else {
+        return (v, Vec::new());
+    };
+    let mut files = Vec::with_capacity(wanted.len());
+    let mut kept = Vec::with_capacity(wanted.len());
+    for f in wanted {
+        match library.picture(&f.hash).await {
+            Some(bytes) => {
+                files.push(CreateAttachment::bytes(bytes.to_vec(), f.filename.clone()));
+                kept.push(f.clone());
+            }
+            None => {
+                tracing::warn!(file = %f.filename, hash = %f.hash, "a quiz picture is gone; sent without it")
+            }
+        }
+    }
+    if kept.len() < wanted.len() {
+        for e in &mut v.embeds {
+            let gone = e
+                .image
+                .as_deref()
+                .and_then(|i| i.strip_prefix("attachment://"))
+                .is_some_and(|name| !kept.iter().any(|f| f.filename == name));
+            if gone {
+                e.image = None;
+            }
+        }
+        v.files = Files::Set(kept);
+    }
+    (v, files)
+}
 
 /// The view, cut to Discord's limits if a renderer went over (logged: that is a bug).
 pub fn checked(mut v: MessageView) -> MessageView {
@@ -92,11 +132,13 @@ pub fn modal(m: &view::ModalView) -> CreateModal {
     CreateModal::new(&m.custom_id, &m.title).components(vec![CreateActionRow::InputText(input)])
 }
 
-pub fn create_message(v: MessageView) -> CreateMessage {
+/// A post; `files` from [`attached`].
+pub fn create_message(v: MessageView, files: Vec<CreateAttachment>) -> CreateMessage {
     let v = checked(v);
     let mut m = CreateMessage::new()
         .embeds(v.embeds.iter().map(embed).collect())
         .components(rows(&v))
+        .files(files)
         .allowed_mentions(CreateAllowedMentions::new());
     if !v.content.is_empty() {
         m = m.content(v.content);
@@ -104,20 +146,34 @@ pub fn create_message(v: MessageView) -> CreateMessage {
     m
 }
 
-pub fn edit_message(v: MessageView) -> EditMessage {
+/// An edit: with [`Files::Keep`] the message keeps its files (no `attachments` field is
+/// sent), with [`Files::Set`] they are replaced by `files`.
+pub fn edit_message(v: MessageView, files: Vec<CreateAttachment>) -> EditMessage {
     let v = checked(v);
-    EditMessage::new()
+    let m = EditMessage::new()
         .content(v.content.clone())
         .embeds(v.embeds.iter().map(embed).collect())
         .components(rows(&v))
-        .allowed_mentions(CreateAllowedMentions::new())
+        .allowed_mentions(CreateAllowedMentions::new());
+    match v.files {
+        Files::Keep => m,
+        Files::Set(_) => files.into_iter().fold(
+            m.attachments(EditAttachments::new()),
+            EditMessage::new_attachment,
+        ),
+    }
 }
 
-pub fn interaction_message(v: MessageView, ephemeral: bool) -> CreateInteractionResponseMessage {
+pub fn interaction_message(
+    v: MessageView,
+    files: Vec<CreateAttachment>,
+    ephemeral: bool,
+) -> CreateInteractionResponseMessage {
     let v = checked(v);
     let mut m = CreateInteractionResponseMessage::new()
         .embeds(v.embeds.iter().map(embed).collect())
         .components(rows(&v))
+        .files(files)
         .ephemeral(ephemeral)
         .allowed_mentions(CreateAllowedMentions::new());
     if !v.content.is_empty() {
@@ -128,16 +184,29 @@ pub fn interaction_message(v: MessageView, ephemeral: bool) -> CreateInteraction
 
 /// The message a button is on, replaced by `v` (type 7): content, embeds and buttons are all
 /// sent, so nothing of the old message lingers.
-pub fn interaction_update(v: MessageView) -> CreateInteractionResponseMessage {
+pub fn interaction_update(
+    v: MessageView,
+    files: Vec<CreateAttachment>,
+) -> CreateInteractionResponseMessage {
     let v = checked(v);
     CreateInteractionResponseMessage::new()
         .content(v.content.clone())
         .embeds(v.embeds.iter().map(embed).collect())
         .components(rows(&v))
+        .files(files)
         .allowed_mentions(CreateAllowedMentions::new())
 }
 
 pub fn reply(v: MessageView, ephemeral: bool) -> poise::CreateReply {
+    reply_with(v, Vec::new(), ephemeral)
+}
+
+/// [`reply`] with the view's files, from [`attached`].
+pub fn reply_with(
+    v: MessageView,
+    files: Vec<CreateAttachment>,
+    ephemeral: bool,
+) -> poise::CreateReply {
     let v = checked(v);
     let mut r = poise::CreateReply::default()
         .components(rows(&v))
@@ -145,6 +214,9 @@ pub fn reply(v: MessageView, ephemeral: bool) -> poise::CreateReply {
         .allowed_mentions(CreateAllowedMentions::new());
     for e in &v.embeds {
         r = r.embed(embed(e));
+    }
+    for f in files {
+        r = r.attachment(f);
     }
     if !v.content.is_empty() {
         r = r.content(v.content);

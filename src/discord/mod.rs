@@ -146,6 +146,7 @@ pub async fn client(
     app.set_outbox(Arc::new(outbox::DiscordOutbox {
         http: Arc::clone(&client.http),
         direct,
+        app: Arc::downgrade(&app),
     }));
     Ok(client)
 }

@@ -137,6 +137,7 @@ fn simple(
             explanation,
             seconds: None,
             points: 1,
+            pictures: Vec::new(),
             tags: Vec::new(),
             difficulty: None,
         });

@@ -19,6 +19,14 @@ impl<'a> LineIndex<'a> {
             .partition_point(|&s| s <= offset.min(self.text.len()))
     }
 
+    /// The byte offset where a 1-based line starts (the end of the text past the last line).
+    pub fn start(&self, line: usize) -> usize {
+        line.checked_sub(1)
+            .and_then(|i| self.starts.get(i))
+            .copied()
+            .unwrap_or(if line == 0 { 0 } else { self.text.len() })
+    }
+
     /// 1-based line and column (in characters) of a byte offset; offsets past the end point at
     /// the end.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {

@@ -7,8 +7,10 @@
 //! holds it to that). Whether a question fits Discord's messages is asked of the [`Fit`] the
 //! caller passes — the bot's is `render::preflight::DiscordFit`, which renders the question.
 
+pub mod archive;
 pub mod diagnostic;
 pub mod fit;
+pub mod images;
 pub mod inert;
 mod json;
 mod line_index;
@@ -24,7 +26,7 @@ use std::path::Path;
 
 pub use self::diagnostic::{Diagnostic, Severity};
 pub use self::fit::Fit;
-pub use self::model::{Pick, Question, Quiz, Tier};
+pub use self::model::{Pick, Picture, Question, Quiz, Tier};
 
 /// The file formats a quiz can be written in, chosen by extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +141,8 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// The decoded text, when the bytes were UTF-8, for showing source lines.
     pub source: Option<String>,
+    /// The bytes of the image files the quiz's questions show ([`Picture::hash`] → bytes).
+    pub images: images::PictureBytes,
 }
 
 impl Checked {
@@ -198,6 +202,7 @@ impl Checked {
             left_out: Vec::new(),
             diagnostics: vec![diagnostic],
             source,
+            images: images::PictureBytes::new(),
         }
     }
 }
@@ -217,8 +222,20 @@ pub fn quiz_id(path: &Path) -> String {
         .unwrap_or_else(|| "quiz".to_string())
 }
 
-/// Parses and validates a quiz file's bytes; `fit` measures each question's messages.
+/// Parses and validates a quiz file's bytes; `fit` measures each question's messages. The
+/// quiz has nothing beside it: an image file it names is missing (a warning).
 pub fn check_bytes(id: &str, format: Format, bytes: &[u8], fit: &dyn Fit) -> Checked {
+    check_with(id, format, bytes, fit, &images::Alone)
+}
+
+/// [`check_bytes`], with the quiz's image files read from `pictures`.
+pub fn check_with(
+    id: &str,
+    format: Format,
+    bytes: &[u8],
+    fit: &dyn Fit,
+    pictures: &dyn images::ImageSource,
+) -> Checked {
     if bytes.len() > model::MAX_FILE_BYTES {
         return Checked::failed(
             Diagnostic::error(
@@ -251,11 +268,13 @@ pub fn check_bytes(id: &str, format: Format, bytes: &[u8], fit: &dyn Fit) -> Che
     make_inert(&mut parsed.quiz);
     validate::validate(&mut parsed, fit);
     let Parsed {
-        quiz,
+        mut quiz,
         mut diagnostics,
         left_out,
         ..
     } = parsed;
+    let (problems, images) = images::attach(&mut quiz, pictures, text);
+    diagnostics.extend(problems);
     diagnostic::sort(&mut diagnostics);
     let ok = !diagnostics.iter().any(Diagnostic::is_error);
     Checked {
@@ -263,6 +282,11 @@ pub fn check_bytes(id: &str, format: Format, bytes: &[u8], fit: &dyn Fit) -> Che
         left_out,
         diagnostics,
         source: Some(text.to_string()),
+        images: if ok {
+            images
+        } else {
+            images::PictureBytes::new()
+        },
     }
 }
 
@@ -280,6 +304,39 @@ fn make_inert(quiz: &mut Quiz) {
     }
     for t in &mut quiz.tiers {
         t.label = inert::inert(&t.label);
+    }
+}
+
+/// Unpacks a `.zip` upload and checks the quiz in it with the archive's images; an image the
+/// quiz names that the archive lacks is an error (the author packed the quiz to send them).
+/// Diagnostics point into the quiz file, `archive::Unpacked::quiz_path` in the archive.
+pub fn check_archive(id: &str, bytes: &[u8], fit: &dyn Fit) -> (Checked, Option<String>) {
+    match archive::unpack(bytes) {
+        Ok(u) => {
+            let checked = check_with(id, u.format, &u.quiz, fit, &images::Archive(&u.files));
+            (checked, Some(u.quiz_path))
+        }
+        Err(why) => (Checked::failed(Diagnostic::error(0, 0, why), None), None),
+    }
+}
+
+/// Checks a quiz file with the images beside it ([`check_file`]), or a `.zip` with the images
+/// in it ([`check_archive`]).
+pub fn check_path(path: &Path, fit: &dyn Fit) -> Checked {
+    if !archive::is_archive(path) {
+        return check_file(path, fit);
+    }
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        f.take(archive::MAX_ARCHIVE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+    });
+    match read {
+        Ok(_) => check_archive(&quiz_id(path), &bytes, fit).0,
+        Err(e) => Checked::failed(
+            Diagnostic::error(0, 0, format!("cannot read the file: {e}")),
+            None,
+        ),
     }
 }
 
@@ -323,7 +380,8 @@ pub fn check_file(path: &Path, fit: &dyn Fit) -> Checked {
             None,
         );
     }
-    check_bytes(&quiz_id(path), format, &bytes, fit)
+    let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    check_with(&quiz_id(path), format, &bytes, fit, &images::Folder(folder))
 }
 
 /// Points at the first byte that is not UTF-8.

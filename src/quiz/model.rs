@@ -62,6 +62,24 @@ pub struct Question {
     /// `easy`, `medium`, `hard` or the author's own word, lower case; `None` when unsaid.
     #[serde(default)]
     pub difficulty: Option<String>,
+    /// The image files its prompt, options and explanation name, read when the quiz was
+    /// checked (docs/quiz-format.md, "Images"); web images are not listed. A picture whose file
+    /// was missing is not here: the question is asked without it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pictures: Vec<Picture>,
+}
+
+/// An image file a question shows, attached to its message: named in the text by `path`, sent
+/// as `filename`, its bytes found by `hash` (the SHA-256 of the file, in hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Picture {
+    /// As the text names it, from the quiz's folder, `/`-separated.
+    pub path: String,
+    /// The attachment's name, unique within the question (`attachment://<filename>`).
+    pub filename: String,
+    #[serde(rename = "sha256")]
+    pub hash: String,
+    pub size: usize,
 }
 
 /// Most tags one question keeps, and the longest tag or difficulty (longer ones are refused).
@@ -251,6 +269,7 @@ impl Question {
             explanation: String::new(),
             seconds: None,
             points: 1,
+            pictures: Vec::new(),
             tags: Vec::new(),
             difficulty: None,
         }

@@ -145,6 +145,7 @@ pub fn parse_results(id: &str, items: &[Value], lines: &[usize]) -> Result<Parse
             explanation: String::new(),
             seconds: None,
             points: 1,
+            pictures: Vec::new(),
             tags: r
                 .category
                 .as_deref()

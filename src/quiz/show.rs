@@ -43,6 +43,11 @@ struct ShowQuestion<'a> {
     tags: &'a [String],
     /// `"easy"`, `"medium"`, `"hard"` or the author's word; null when unsaid.
     difficulty: Option<&'a str>,
+    /// The image files the question shows, read from beside the quiz (or its `.zip`): `path`
+    /// as the text names it, `filename` as it is attached, `size` in bytes, `sha256` of its
+    /// bytes. Absent when it shows none.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pictures: &'a [super::model::Picture],
     /// Why the question is not played (present only then).
     #[serde(skip_serializing_if = "Option::is_none")]
     left_out: Option<&'static str>,
@@ -79,6 +84,7 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
             points: q.points,
             tags: &q.tags,
             difficulty: q.difficulty.as_deref(),
+            pictures: &q.pictures,
             left_out: None,
         })
         .collect();
@@ -101,6 +107,7 @@ pub fn to_json(quiz: &Quiz, left_out: &[LeftOut]) -> serde_json::Value {
             points: 1,
             tags: &[],
             difficulty: None,
+            pictures: &[],
             left_out: Some(match l.reason {
                 LeftOutReason::OptionCount(_) => "option count",
                 LeftOutReason::NoAnswer => "no answer",

@@ -313,6 +313,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
             explanation: q.explanation.trim().to_string(),
             seconds: seconds(&q.seconds, &mut diagnostics),
             points: points(&q.points, &mut diagnostics),
+            pictures: Vec::new(),
             tags: labels(&q.tags, &mut diagnostics),
             difficulty: q
                 .difficulty

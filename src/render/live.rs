@@ -175,7 +175,8 @@ pub fn results(r: &ResultsInput<'_>) -> MessageView {
         description.push_str(&format!(
             " · hardest: **Q{}** {} ({share})",
             h.position + 1,
-            q.map(|q| truncate(&q.prompt, 120)).unwrap_or_default()
+            q.map(|q| truncate(&super::images::named(&q.prompt), 120))
+                .unwrap_or_default()
         ));
     }
     MessageView::embed(EmbedView {
@@ -268,7 +269,7 @@ pub fn my_results(r: &MyResultsInput<'_>) -> MessageView {
             format!(
                 "**Q{}.** {}\nYou: {yours} · Correct: **{correct}**",
                 i + 1,
-                truncate(&q.prompt, 200),
+                truncate(&super::images::named(&q.prompt), 200),
             ),
             q.explanation.clone(),
         ));
@@ -377,6 +378,7 @@ mod tests {
             explanation: "E".repeat(3000),
             seconds: None,
             points: 1,
+            pictures: Vec::new(),
             tags: Vec::new(),
             difficulty: None,
         };

@@ -206,6 +206,7 @@ mod tests {
             embeds: vec![long_embed(4097), long_embed(100)],
             rows: vec![],
             select: None,
+            files: Default::default(),
         };
         let found = problems(&view).join("\n");
         assert!(found.contains("content has 2001"), "{found}");
@@ -222,6 +223,7 @@ mod tests {
             embeds: vec![long_embed(4097), long_embed(4000), long_embed(3000)],
             rows: vec![],
             select: None,
+            files: Default::default(),
         };
         fit(&mut view);
         assert_eq!(problems(&view), Vec::<String>::new());

@@ -88,6 +88,7 @@ mod tests {
                             explanation: "x".repeat(explanation),
                             seconds: None,
                             points: 1,
+                            pictures: Vec::new(),
                             tags: Vec::new(),
                             difficulty: None,
                         };

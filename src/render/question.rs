@@ -4,7 +4,10 @@ use super::custom_id::CustomId;
 use super::images;
 use super::limits::{LABEL, MODAL_TITLE, SELECT_OPTION_LABEL};
 use super::text::{display_name, lettered_option, plain, player_text, thousands, truncate};
-use super::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView, ModalView, SelectView};
+use super::view::{
+    color, ButtonStyle, ButtonView, EmbedView, FileView, Files, MessageView, ModalView, SelectView,
+};
+use crate::quiz::images as quiz_images;
 use crate::quiz::model::{letter, Question, MAX_ACCEPTED_CHARS};
 
 /// What a question message shows besides the question itself.
@@ -57,6 +60,7 @@ pub fn question(card: &Card<'_>) -> MessageView {
         image: picture(card.question),
         ..EmbedView::default()
     })
+    .with_files(Files::Set(attachments(card.question, false)))
     .with_answers(card, false)
 }
 
@@ -247,6 +251,13 @@ pub fn reveal(card: &Card<'_>, stats: &RevealStats) -> MessageView {
         ],
         rows: Vec::new(),
         select: None,
+        // The question's files are on the message already; an explanation's picture needs
+        // them all sent again, as an edit's files replace the message's.
+        files: if explanation_adds_files(q) {
+            Files::Set(attachments(q, true))
+        } else {
+            Files::Keep
+        },
     }
     .with_answers(card, true)
 }
@@ -299,12 +310,51 @@ pub(crate) fn body(q: &Question, correct: Option<&[usize]>) -> String {
     out
 }
 
-/// The picture a question's messages show: the first web image of its prompt, else of its
-/// options (the others stay links in the text; see [`images`]).
+/// The picture a question's messages show: the first image of its prompt, else of its
+/// options — a web image by its URL, an image file by its attachment (the others stay links or
+/// names in the text, and files go with the message; see [`images`]).
 pub(crate) fn picture(q: &Question) -> Option<String> {
     std::iter::once(&q.prompt)
         .chain(&q.options)
-        .find_map(|t| images::pictures(t).1.into_iter().next())
+        .flat_map(|t| quiz_images::refs(t))
+        .find_map(|r| match quiz_images::place(r.target) {
+            quiz_images::Place::Web => Some(r.target.to_string()),
+            quiz_images::Place::File(path) => q
+                .pictures
+                .iter()
+                .find(|p| p.path == path)
+                .map(|p| format!("attachment://{}", p.filename)),
+            quiz_images::Place::Refused(_) => None,
+        })
+}
+
+/// The image files of a question's prompt and options, and with `explanation` of its
+/// explanation too, each once, to attach to its message.
+pub(crate) fn attachments(q: &Question, explanation: bool) -> Vec<FileView> {
+    let texts = std::iter::once(&q.prompt)
+        .chain(&q.options)
+        .chain(explanation.then_some(&q.explanation));
+    let mut files: Vec<FileView> = Vec::new();
+    for r in texts.flat_map(|t| quiz_images::refs(t)) {
+        let quiz_images::Place::File(path) = quiz_images::place(r.target) else {
+            continue;
+        };
+        if let Some(p) = q.pictures.iter().find(|p| p.path == path) {
+            if !files.iter().any(|f| f.filename == p.filename) {
+                files.push(FileView {
+                    filename: p.filename.clone(),
+                    hash: p.hash.clone(),
+                    size: p.size,
+                });
+            }
+        }
+    }
+    files
+}
+
+/// Does the explanation show an image file the question itself does not?
+pub(crate) fn explanation_adds_files(q: &Question) -> bool {
+    attachments(q, true).len() > attachments(q, false).len()
 }
 
 /// Letter buttons; on a reveal all disabled with the correct one green.
@@ -395,6 +445,7 @@ mod tests {
             explanation: "IP is layer 3.".into(),
             seconds: None,
             points: 1,
+            pictures: Vec::new(),
             tags: Vec::new(),
             difficulty: None,
         }

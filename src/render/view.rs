@@ -9,6 +9,38 @@ pub struct MessageView {
     pub rows: Vec<Vec<ButtonView>>,
     /// A select menu, in an action row of its own above the buttons (a multi-select question).
     pub select: Option<SelectView>,
+    /// The image files the message carries (a quiz's pictures).
+    pub files: Files,
+}
+
+/// The files of a message. A post with [`Files::Keep`] has none; an edit with it leaves the
+/// message's files as they are (an embed may still show one as `attachment://<filename>`).
+/// An interaction's reply or update always sends its files: Discord drops the ones it is not
+/// sent again (docs/discord.md, "Attachments").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Files {
+    #[default]
+    Keep,
+    /// Exactly these (none: remove every file).
+    Set(Vec<FileView>),
+}
+
+impl Files {
+    pub fn list(&self) -> &[FileView] {
+        match self {
+            Files::Keep => &[],
+            Files::Set(files) => files,
+        }
+    }
+}
+
+/// One attached picture: its name in the message and the hash its bytes are found by
+/// (`Library::picture`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileView {
+    pub filename: String,
+    pub hash: String,
+    pub size: usize,
 }
 
 /// A modal with one text box: where a typed answer is written (interaction callback 9).
@@ -94,6 +126,11 @@ impl MessageView {
             .chunks(super::limits::BUTTONS_PER_ROW)
             .map(<[ButtonView]>::to_vec)
             .collect();
+        self
+    }
+
+    pub fn with_files(mut self, files: Files) -> Self {
+        self.files = files;
         self
     }
 

@@ -209,6 +209,15 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE answers ADD COLUMN typed TEXT;
     ALTER TABLE run_answers ADD COLUMN typed TEXT;
     "#,
+    // 4: the image files of uploaded quizzes, by the SHA-256 of their bytes (hex): a question
+    // names its pictures by hash, so a game of an older version of a quiz still finds its
+    // pictures after the quiz was replaced, and a picture two quizzes share is kept once.
+    r#"
+    CREATE TABLE pictures (
+        hash  TEXT PRIMARY KEY,
+        bytes BLOB NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version of a database.

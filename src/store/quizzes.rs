@@ -25,8 +25,15 @@ impl Store {
         questions: usize,
         uploaded_by: u64,
         at: i64,
+        pictures: Vec<(String, std::sync::Arc<[u8]>)>,
     ) -> Result<bool, StoreError> {
         self.write(move |conn| {
+            // In the same transaction as the quiz: a stored quiz never names a picture that
+            // is not stored.
+            for (hash, bytes) in &pictures {
+                conn.prepare_cached("INSERT OR IGNORE INTO pictures (hash, bytes) VALUES (?1, ?2)")?
+                    .execute(params![hash, &bytes[..]])?;
+            }
             let existed: bool = conn
                 .prepare_cached("SELECT 1 FROM guild_quizzes WHERE guild_id = ?1 AND quiz_id = ?2")?
                 .query_row(params![guild_id as i64, quiz_id], |_| Ok(()))
@@ -74,6 +81,16 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()
+        })
+        .await
+    }
+
+    /// The bytes of a picture an uploaded quiz stored, by its hash.
+    pub async fn picture(&self, hash: String) -> Result<Option<Vec<u8>>, StoreError> {
+        self.read(move |conn| {
+            conn.prepare_cached("SELECT bytes FROM pictures WHERE hash = ?1")?
+                .query_row([hash], |r| r.get(0))
+                .optional()
         })
         .await
     }

@@ -395,3 +395,19 @@ impl Harness {
         }
     }
 }
+
+/// A `.zip` of these files, as a zip tool writes one (deflated).
+pub fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in files {
+            w.start_file(*name, options).unwrap();
+            std::io::Write::write_all(&mut w, bytes).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    out.into_inner()
+}

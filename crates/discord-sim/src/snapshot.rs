@@ -256,13 +256,20 @@ impl Message {
                 }
             }
             if let Some(url) = &e.image {
-                out.push_str(&format!("│ 🖼 {url}\n"));
+                // A picture of the message's own files by its name, not its long URL.
+                match self.attachments.iter().find(|a| a.url == *url) {
+                    Some(a) => out.push_str(&format!("│ 🖼 {} (attached)\n", a.filename)),
+                    None => out.push_str(&format!("│ 🖼 {url}\n")),
+                }
             }
             if !e.footer.is_empty() {
                 out.push_str(&format!("└─ {}\n", e.footer));
             } else {
                 out.push_str("└─\n");
             }
+        }
+        for a in &self.attachments {
+            out.push_str(&format!("📎 {} ({} bytes)\n", a.filename, a.size));
         }
         for m in &self.selects {
             let state = if m.disabled { "disabled" } else { "pick" };

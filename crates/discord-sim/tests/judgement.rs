@@ -318,3 +318,97 @@ async fn a_nonce_with_enforce_nonce_makes_one_message() {
         .unwrap_err();
     assert_eq!(status(&long), Some((400, 50035)));
 }
+
+/// Files on messages as Discord keeps them: sent as multipart, shown by `attachment://`, kept by
+/// an edit that leaves `attachments` out, replaced by one that lists what stays; an embed that
+/// names a file the message lacks, and a file over 10 MiB, are violations.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_are_kept_replaced_and_judged_as_discord_does() {
+    use serenity::CreateAttachment;
+    let sim = sim(false).await;
+    let setup = sim.setup_guild("Club", &["general"], 0);
+    let http = http(&sim, Mode::Proxy);
+    let channel = ChannelId::new(setup.channels[0]);
+    let quiet = json!({"parse": []});
+    let sent = http
+        .send_message(
+            channel,
+            vec![CreateAttachment::bytes(b"first".to_vec(), "a.png")],
+            &json!({"embeds": [{"title": "Q", "image": {"url": "attachment://a.png"}}], "allowed_mentions": quiet}),
+        )
+        .await
+        .unwrap();
+    let m = sim.message(sent.id.get()).unwrap();
+    assert_eq!(m.attachments.len(), 1);
+    let a_url = m.attachments[0].url.clone();
+    assert_eq!(m.embeds[0].image.as_deref(), Some(a_url.as_str()));
+    assert_eq!(sim.attachment_bytes(&a_url).as_deref(), Some(&b"first"[..]));
+
+    // No `attachments` in the edit: the file stays and still resolves.
+    http.edit_message(
+        channel,
+        sent.id,
+        &json!({"embeds": [{"title": "Q, 3 answered", "image": {"url": "attachment://a.png"}}], "allowed_mentions": quiet}),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let m = sim.message(sent.id.get()).unwrap();
+    assert_eq!(m.attachments.len(), 1);
+    assert_eq!(m.embeds[0].image.as_deref(), Some(a_url.as_str()));
+
+    // Listing the kept one and sending a new one: both, the old one under its own URL.
+    let kept_id = sent.attachments[0].id.get();
+    http.edit_message(
+        channel,
+        sent.id,
+        &json!({"embeds": [{"title": "Reveal", "image": {"url": "attachment://b.png"}}],
+                "attachments": [{"id": kept_id.to_string()}, {"id": 0, "filename": "b.png"}],
+                "allowed_mentions": quiet}),
+        vec![CreateAttachment::bytes(b"second".to_vec(), "b.png")],
+    )
+    .await
+    .unwrap();
+    let m = sim.message(sent.id.get()).unwrap();
+    let names: Vec<&str> = m.attachments.iter().map(|a| a.filename.as_str()).collect();
+    assert_eq!(names, ["a.png", "b.png"]);
+    assert_eq!(m.attachments[0].url, a_url);
+    let b_url = &m.attachments[1].url;
+    assert_eq!(sim.attachment_bytes(b_url).as_deref(), Some(&b"second"[..]));
+    sim.assert_no_violations();
+
+    // `attachments: []` drops every file; the embed still names one: a violation.
+    http.edit_message(
+        channel,
+        sent.id,
+        &json!({"embeds": [{"title": "Gone", "image": {"url": "attachment://a.png"}}],
+                "attachments": [], "allowed_mentions": quiet}),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(sim.message(sent.id.get()).unwrap().attachments.is_empty());
+    let v = sim.violations();
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(
+        v[0].detail.contains("attachment://a.png"),
+        "{}",
+        v[0].detail
+    );
+
+    // A file over Discord's 10 MiB.
+    let _ = http
+        .send_message(
+            channel,
+            vec![CreateAttachment::bytes(
+                vec![0u8; 10 * 1024 * 1024 + 1],
+                "big.png",
+            )],
+            &json!({"content": "big", "allowed_mentions": quiet}),
+        )
+        .await;
+    let v = sim.violations();
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert_eq!(v[1].kind, ViolationKind::Limit);
+    assert!(v[1].detail.contains("big.png"), "{}", v[1].detail);
+}

@@ -11,6 +11,8 @@ use crate::discord::types::{Context, Error};
 use crate::discord::{convert, host};
 use crate::game::scoring::Scoring;
 use crate::library::UploadError;
+use crate::quiz::archive;
+use crate::quiz::images::size_text;
 use crate::quiz::model::{MAX_FILE_BYTES, MAX_PLAYED};
 use crate::render::{notices, text::truncate};
 use crate::runtime::live::{self as live, HostCommand, Launch, Started};
@@ -176,11 +178,11 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Add or replace a quiz for this server (Markdown, TOML or Open Trivia DB JSON)
+/// Add or replace a quiz for this server (Markdown, TOML, Open Trivia DB JSON, or a .zip with images)
 #[poise::command(slash_command, guild_only)]
 pub async fn upload(
     ctx: Context<'_>,
-    #[description = "The quiz file (.md, .toml or .json, at most 10 MiB)"]
+    #[description = "The quiz file (.md, .toml or .json, at most 10 MiB), or a .zip of it and its images"]
     file: serenity::Attachment,
 ) -> Result<(), Error> {
     let app = ctx.data();
@@ -188,11 +190,17 @@ pub async fn upload(
     if !is_host(ctx).await {
         return say(ctx, host::refusal(app)).await;
     }
-    if file.size as usize > MAX_FILE_BYTES {
+    let (max, what) = if archive::is_archive(std::path::Path::new(&file.filename)) {
+        (archive::MAX_ARCHIVE_BYTES, "archives")
+    } else {
+        (MAX_FILE_BYTES, "quiz files")
+    };
+    let limit = size_text(max as u64);
+    if file.size as usize > max {
         return say(
             ctx,
             format!(
-                "`{}` is {} bytes; quiz files may have at most 10 MiB.",
+                "`{}` is {} bytes; {what} may have at most {limit}.",
                 truncate(&file.filename, 80),
                 file.size
             ),
@@ -200,13 +208,13 @@ pub async fn upload(
         .await;
     }
     ctx.defer_ephemeral().await?;
-    let bytes = match download::capped(&file.url, MAX_FILE_BYTES, download::DOWNLOAD_TIME).await {
+    let bytes = match download::capped(&file.url, max, download::DOWNLOAD_TIME).await {
         Downloaded::Bytes(b) => b,
         Downloaded::TooLarge => {
             return say(
                 ctx,
                 format!(
-                    "`{}` holds more than 10 MiB (more than its attachment said); quiz files may have at most 10 MiB.",
+                    "`{}` holds more than {limit} (more than its attachment said); {what} may have at most {limit}.",
                     truncate(&file.filename, 80)
                 ),
             )

@@ -108,7 +108,8 @@ pub async fn practice(
         return Ok(());
     };
     let first = study::practice(app, guild, user, q).await?;
-    ctx.send(convert::reply(first, true)).await?;
+    let (first, files) = convert::attached(&app.library, first).await;
+    ctx.send(convert::reply_with(first, files, true)).await?;
     Ok(())
 }
 
@@ -118,7 +119,8 @@ pub async fn review(ctx: Context<'_>) -> Result<(), Error> {
     let app = ctx.data();
     let (guild, user) = guild_and_user(ctx);
     let first = study::review(app, guild, user).await?;
-    ctx.send(convert::reply(first, true)).await?;
+    let (first, files) = convert::attached(&app.library, first).await;
+    ctx.send(convert::reply_with(first, files, true)).await?;
     Ok(())
 }
 

@@ -117,6 +117,7 @@ impl Reader<'_> {
                 explanation,
                 seconds: None,
                 points: f.points,
+                pictures: Vec::new(),
                 tags: f.tags,
                 difficulty: f.difficulty,
             });

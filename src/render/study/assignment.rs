@@ -101,7 +101,7 @@ pub fn assignment_results(quiz: &Quiz, r: &AssignmentResults) -> MessageView {
         let prompt = quiz
             .questions
             .get(i)
-            .map(|q| truncate(&q.prompt, 120))
+            .map(|q| truncate(&crate::render::images::named(&q.prompt), 120))
             .unwrap_or_default();
         description.push_str(&format!(
             "\nHardest: **Q{}** {prompt} ({}% got it right)",

@@ -7,11 +7,11 @@ use crate::render::custom_id::CustomId;
 use crate::render::limits::{DESCRIPTION, EMBED_TOTAL};
 use crate::render::measure;
 use crate::render::question::{
-    accepted_text, answer_button, body, chosen, how_many, option_labels, pick_menu, picture,
-    TYPE_IT,
+    accepted_text, answer_button, attachments, body, chosen, how_many, option_labels, pick_menu,
+    picture, TYPE_IT,
 };
 use crate::render::text::{player_text, truncate};
-use crate::render::view::{color, ButtonStyle, ButtonView, EmbedView, MessageView};
+use crate::render::view::{color, ButtonStyle, ButtonView, EmbedView, Files, MessageView};
 
 /// Where a private run's message came from: shown under each question.
 pub struct RunContext<'a> {
@@ -97,6 +97,7 @@ pub fn run_question(ctx: &RunContext<'_>, position: usize, note: Option<&str>) -
         }],
         rows: Vec::new(),
         select: multi,
+        files: Files::Set(attachments(q, false)),
     }
     .with_buttons(buttons)
 }
@@ -137,7 +138,10 @@ pub fn run_feedback(
             )
         },
         description: truncate(
-            &format!("{}\n\nYour answer: {yours}", q.prompt),
+            &format!(
+                "{}\n\nYour answer: {yours}",
+                crate::render::images::pictures(&q.prompt).0
+            ),
             DESCRIPTION,
         ),
         footer: format!(
@@ -148,6 +152,7 @@ pub fn run_feedback(
             footer(ctx)
         ),
         color: Some(if right { color::REVEAL } else { color::WRONG }),
+        image: picture(q),
         ..EmbedView::default()
     };
     let mut embeds = vec![verdict];
@@ -166,6 +171,9 @@ pub fn run_feedback(
         embeds,
         rows: Vec::new(),
         select: None,
+        // An update replaces the message's files: the question's are sent again, with the
+        // explanation's.
+        files: Files::Set(attachments(q, true)),
     };
     if progress.is_finished() {
         return view;
@@ -264,6 +272,7 @@ pub fn run_done(ctx: &RunContext<'_>, p: &Progress, due_at: Option<i64>) -> Mess
         embeds: vec![summary_embed(ctx, p, due_at)],
         rows: Vec::new(),
         select: None,
+        files: Files::Keep,
     }
 }
 

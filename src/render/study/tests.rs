@@ -28,6 +28,7 @@ fn quiz(n: usize, long: bool) -> Quiz {
                 explanation: text("because ", 500),
                 seconds: None,
                 points: 1,
+                pictures: Vec::new(),
                 tags: Vec::new(),
                 difficulty: None,
             })

@@ -12,7 +12,7 @@ use crate::game::live::{LiveSession, Opened, Phase};
 use crate::render::live::{self as live_view, ResultsInput};
 use crate::render::notices;
 use crate::render::question::{self as card, Card, RevealStats};
-use crate::render::view::MessageView;
+use crate::render::view::{Files, MessageView};
 use crate::runtime::app::App;
 use crate::runtime::handle::Unrevealed;
 use crate::runtime::outbox::{nonce, Outbox};
@@ -305,7 +305,9 @@ async fn fresh_time_for_a_late_post(
         // A restart then keeps the first deadline: earlier, never later, than this one.
         tracing::warn!(error = %e, "cannot record the question's new deadline");
     }
-    let view = question_view(&h.state.lock(), position, fresh, 0);
+    // The message has its pictures; an edit that carried them again would upload them again.
+    let view =
+        question_view(&h.state.lock(), position, fresh, 0).map(|v| v.with_files(Files::Keep));
     if let Some(view) = view {
         if let Err(e) = outbox.edit(h.channel, message, view).await {
             tracing::warn!(error = %e, "cannot update the question's countdown");
@@ -351,7 +353,13 @@ async fn until_closed(
                     let s = h.state.lock();
                     let count = s.answered_count(position);
                     let changed = shown != Some(count);
-                    (count, changed.then(|| question_view(&s, position, opened, count)).flatten())
+                    (
+                        count,
+                        changed
+                            .then(|| question_view(&s, position, opened, count))
+                            .flatten()
+                            .map(|v| v.with_files(Files::Keep)),
+                    )
                 };
                 if let (Some(view), Some(message)) = (view, h.message_at(position)) {
                     shown = Some(count);

@@ -61,6 +61,19 @@ impl Sim {
             .map(Message::from_world)
     }
 
+    /// The bytes of a file a message carries, by the URL its attachment object gives.
+    pub fn attachment_bytes(&self, url: &str) -> Option<Vec<u8>> {
+        let id: u64 = url
+            .split("/attachments/")
+            .nth(1)?
+            .split('/')
+            .next()?
+            .parse()
+            .ok()?;
+        let world = self.shared.world.lock();
+        world.attachments.get(&id).map(|a| a.bytes.clone())
+    }
+
     pub fn interaction(&self, id: u64) -> Option<InteractionRecord> {
         let world = self.shared.world.lock();
         world.interactions.get(&id).map(|i| record(&world, i))

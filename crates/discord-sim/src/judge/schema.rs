@@ -76,6 +76,8 @@ fn build(schema: &Value) -> Option<Arc<Validator>> {
 
 /// Every way `body` breaks the schema, as `path: message` lines (at most 10).
 pub fn errors(validator: &Validator, body: &Value) -> Vec<String> {
+    let normalized = with_placeholder_ids_as_strings(body);
+    let body = normalized.as_ref().unwrap_or(body);
     validator
         .iter_errors(body)
         .take(10)
@@ -92,10 +94,50 @@ pub fn errors(validator: &Validator, body: &Value) -> Vec<String> {
         .collect()
 }
 
+/// A new file's `attachments[n].id` is the index of its `files[n]` part, a number: Discord's
+/// own "Uploading Files" example writes `"id": 0`, and every library sends it so, while the
+/// spec types the field as a snowflake string. Such ids (in a message body, or in an
+/// interaction response's `data`) are judged as the strings Discord reads them as; nothing
+/// else is changed. `None` when the body has none.
+fn with_placeholder_ids_as_strings(body: &Value) -> Option<Value> {
+    let numeric = |v: &Value| {
+        v.get("attachments")
+            .and_then(Value::as_array)
+            .is_some_and(|list| list.iter().any(|a| a.get("id").is_some_and(Value::is_u64)))
+    };
+    if !numeric(body) && !body.get("data").is_some_and(numeric) {
+        return None;
+    }
+    let fix = |v: &mut Value| {
+        if let Some(list) = v.get_mut("attachments").and_then(Value::as_array_mut) {
+            for a in list {
+                if let Some(n) = a.get("id").and_then(Value::as_u64) {
+                    a["id"] = Value::String(n.to_string());
+                }
+            }
+        }
+    };
+    let mut copy = body.clone();
+    fix(&mut copy);
+    if let Some(data) = copy.get_mut("data") {
+        fix(data);
+    }
+    Some(copy)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_new_files_numeric_id_is_read_as_discord_reads_it() {
+        let v = for_route("POST", "/channels/{channel_id}/messages").expect("schema");
+        let body = json!({"attachments": [{"id": 0, "filename": "a.png"}], "allowed_mentions": {"parse": []}});
+        assert!(errors(&v, &body).is_empty(), "{:?}", errors(&v, &body));
+        let bad = json!({"attachments": [{"id": -1, "filename": "a.png"}]});
+        assert!(!errors(&v, &bad).is_empty());
+    }
 
     #[test]
     fn message_create_schema_accepts_a_plain_message_and_refuses_nonsense() {

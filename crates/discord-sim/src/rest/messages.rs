@@ -30,6 +30,7 @@ pub fn insert(world: &mut World, target: Target, body: &Value, files: &[FilePart
         .get(&target.channel_id)
         .map_or(0, |c| c.guild_id);
     let attachments = store_files(world, files);
+    judge_files(world, files);
     let mut m = Message {
         id,
         channel_id: target.channel_id,
@@ -50,6 +51,7 @@ pub fn insert(world: &mut World, target: Target, body: &Value, files: &[FilePart
         json: None,
     };
     apply(&mut m, body);
+    resolve_embed_files(world, &mut m);
     if target.ephemeral_for.is_some() {
         m.flags |= 64;
     }
@@ -82,18 +84,101 @@ pub fn apply(m: &mut Message, body: &Value) {
     }
 }
 
-/// Edits a stored message: applies the body, marks it edited, keeps new files.
+/// Edits a stored message: applies the body, marks it edited, and sets its files as Discord
+/// does — with an `attachments` list, the message keeps the existing attachments it names by
+/// id and gains the new files; without one, it keeps all it had and gains the new files.
 pub fn edit_stored(world: &mut World, id: u64, body: &Value, files: &[FilePart]) {
     let attachments = store_files(world, files);
-    if let Some(m) = world.messages.get_mut(&id) {
-        apply(m, body);
-        if !attachments.is_empty() {
-            m.attachments.extend(attachments);
+    judge_files(world, files);
+    let Some(mut m) = world.messages.remove(&id) else {
+        return;
+    };
+    apply(&mut m, body);
+    if let Some(listed) = body.get("attachments").and_then(Value::as_array) {
+        let named = |a: &Value| {
+            let id = a.get("id").and_then(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            });
+            listed.iter().any(|l| {
+                let l = l.get("id").map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+                l.is_some() && l == id
+            })
+        };
+        m.attachments.retain(named);
+    }
+    m.attachments.extend(attachments);
+    resolve_embed_files(world, &mut m);
+    m.loading = false;
+    m.flags &= !128;
+    m.edited_at = Some(SystemTime::now());
+    m.edits += 1;
+    world.messages.insert(id, m);
+}
+
+/// Discord's limits on a message's files: at most ten, each within the 10 MiB a bot may
+/// send without a boosted server.
+fn judge_files(world: &mut World, files: &[FilePart]) {
+    const MAX_FILES: usize = 10;
+    const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+    if files.len() > MAX_FILES {
+        world.violation(
+            "files",
+            ViolationKind::Limit,
+            format!(
+                "{} files in one message; Discord takes at most {MAX_FILES}",
+                files.len()
+            ),
+        );
+    }
+    for f in files.iter().filter(|f| f.bytes.len() > MAX_FILE_BYTES) {
+        world.violation(
+            "files",
+            ViolationKind::Limit,
+            format!(
+                "file `{}` has {} bytes; Discord takes at most {MAX_FILE_BYTES}",
+                f.filename,
+                f.bytes.len()
+            ),
+        );
+    }
+}
+
+/// An embed image `attachment://<filename>` becomes the URL of the message's attachment of
+/// that name, as Discord serves it; one the message does not carry is a violation (Discord
+/// would show no picture).
+fn resolve_embed_files(world: &mut World, m: &mut Message) {
+    let mut missing = Vec::new();
+    for e in &mut m.embeds {
+        let Some(url) = e.pointer("/image/url").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(name) = url.strip_prefix("attachment://") else {
+            continue;
+        };
+        let found = m
+            .attachments
+            .iter()
+            .find(|a| a.get("filename").and_then(Value::as_str) == Some(name))
+            .and_then(|a| a.get("url").cloned());
+        match found {
+            Some(real) => {
+                e["image"]["url"] = real.clone();
+                e["image"]["proxy_url"] = real;
+            }
+            None => missing.push(name.to_string()),
         }
-        m.loading = false;
-        m.flags &= !128;
-        m.edited_at = Some(SystemTime::now());
-        m.edits += 1;
+    }
+    for name in missing {
+        world.violation(
+            "embeds",
+            ViolationKind::Limit,
+            format!("an embed shows attachment://{name}, but the message has no file of that name"),
+        );
     }
 }
 
