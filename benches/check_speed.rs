@@ -145,6 +145,42 @@ fn inputs(seed: String) -> Vec<(&'static str, Format, Make)> {
                 )
             }),
         ),
+        (
+            "Red trivia list",
+            Format::RedTrivia,
+            Box::new(|size| {
+                format!(
+                    "AUTHOR: bench\nCONFIG:\n  delay: 20\n{}",
+                    fill(size, |i| format!(
+                        "What is number {i}?:\n- {i}\n- number {i}\n"
+                    ))
+                )
+            }),
+        ),
+        (
+            "Moodle GIFT",
+            Format::Gift,
+            Box::new(|size| {
+                fill(size, |i| {
+                    format!("::Q{i}:: Which is {i}? {{\n  ={i} # right\n  ~{}\n  ~%-50%x\\{{y\\}}\n}}\n\n", i + 1)
+                })
+            }),
+        ),
+        (
+            "Kahoot sheet (CSV)",
+            Format::Csv,
+            Box::new(|size| {
+                format!(
+                    "Question,Answer 1,Answer 2,Answer 3,Answer 4,Time limit (sec),Correct answer(s)\n{}",
+                    fill(size, |i| format!("\"Which is {i}, really?\",{i},x,y,z,20,\"1\"\n"))
+                )
+            }),
+        ),
+        (
+            "flashcards (Quizlet .tsv)",
+            Format::Cards,
+            Box::new(|size| fill(size, |i| format!("front {i}\tback {i}\n"))),
+        ),
     ]
 }
 

@@ -85,7 +85,8 @@ impl Library {
         }
         paths.sort();
         for path in paths {
-            if Format::from_path(&path).is_none() {
+            // A README.txt or a data .csv beside the quizzes is not one.
+            if !quiz::looks_like_quiz(&path) {
                 continue;
             }
             let checked = quiz::check_file(&path, &crate::render::preflight::DiscordFit);
@@ -232,7 +233,8 @@ impl Library {
         let path = Path::new(filename);
         let Some(kind) = Kind::of(filename) else {
             return Err(UploadError::Invalid(format!(
-                "{filename}: not a quiz format quizbot reads — upload a .md (Markdown), .toml or .json (an Open Trivia DB export or a list of questions) file, or a .zip with one of them and its images"
+                "{filename}: not a quiz format quizbot reads — upload a {} file, or a .zip with one of them and its images",
+                quiz::FORMATS_EXPLAINED
             )));
         };
         let id = quiz::quiz_id(path);

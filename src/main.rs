@@ -41,6 +41,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write any quiz quizbot reads as quizbot Markdown or TOML, to edit it by hand
+    Convert {
+        /// The quiz file (any format `check` reads)
+        input: PathBuf,
+        /// What to write (default: from -o's extension, else md)
+        #[arg(long, value_enum)]
+        to: Option<quizbot::cli::convert::Target>,
+        /// Write here instead of to standard output
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Flashcards only: make each card multiple choice with N wrong options drawn from the
+        /// other cards (the same for the same file)
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=9))]
+        distractors: u64,
+    },
     /// Write a consistent copy of the database to PATH, a new file; safe while the bot runs
     Backup { path: PathBuf },
     /// Play a whole live quiz offline against the built-in Discord simulator (no token)
@@ -68,6 +83,21 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Run) {
         Command::Check { paths } => quizbot::cli::check::run(&paths, &mut stdout),
         Command::Show { path, json } => quizbot::cli::show::run(&path, json, &mut stdout),
+        Command::Convert {
+            input,
+            to,
+            output,
+            distractors,
+        } => quizbot::cli::convert::run(
+            &quizbot::cli::convert::Options {
+                input,
+                to,
+                output,
+                distractors: distractors as usize,
+            },
+            &mut stdout,
+            &mut std::io::stderr().lock(),
+        ),
         Command::Run => return runtime().block_on(quizbot::cli::run::run(cli.config.as_deref())),
         Command::Backup { path } => {
             quizbot::cli::backup::run(cli.config.as_deref(), &path, &mut stdout)

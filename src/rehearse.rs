@@ -470,7 +470,7 @@ fn quiz_question<'a>(question: &Message, quiz: &'a Quiz) -> Option<&'a crate::qu
 fn load(quizzes_dir: &Path, upload: Option<&Path>, id: &str) -> anyhow::Result<Quiz> {
     let candidates: Vec<PathBuf> = match upload {
         Some(p) => vec![p.to_path_buf()],
-        None => ["md", "toml", "json"]
+        None => quiz::EXTENSIONS
             .iter()
             .map(|ext| quizzes_dir.join(format!("{id}.{ext}")))
             .collect(),

@@ -169,15 +169,25 @@ fn check_lists_what_a_folder_holds_that_is_no_quiz() {
     .unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a quiz").unwrap();
     std::fs::write(dir.path().join("trivia.yaml"), "AUTHOR: x").unwrap();
+    // A .txt that reads as a quiz (Aiken) is one; notes beside it are not.
+    std::fs::copy(
+        "tests/fixtures/imports/aiken-networks.txt",
+        dir.path().join("networks.txt"),
+    )
+    .unwrap();
     let out = quizbot(&["check", dir.path().to_str().unwrap()]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
-        text.contains("notes.txt: skipped: not a quiz format (.md, .toml, .json)"),
+        text.contains("notes.txt: skipped: not a quiz (.md, .toml, .json, .yaml, .gift, .txt, .csv, .tsv or .xlsx)"),
         "{text}"
     );
     assert!(text.contains("trivia.yaml: skipped"), "{text}");
-    assert!(text.contains("checked 1 file: 1 valid"), "{text}");
+    assert!(
+        text.contains("networks.txt: ok: \"Networks\", 3 questions"),
+        "{text}"
+    );
+    assert!(text.contains("checked 2 files: 2 valid"), "{text}");
 }
 
 #[test]
@@ -192,7 +202,8 @@ fn check_fails_on_a_folder_without_quizzes_and_on_a_named_file_of_another_format
         "{text}"
     );
 
-    let named = dir.path().join("notes.txt");
+    let named = dir.path().join("notes.rtf");
+    std::fs::write(&named, "not a quiz").unwrap();
     let out = quizbot(&["check", named.to_str().unwrap()]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");

@@ -128,7 +128,12 @@ fn fixtures() -> &'static [(Vec<u8>, Format)] {
 
 fn read_fixtures() -> Vec<(Vec<u8>, Format)> {
     let mut out = Vec::new();
-    for dir in ["tests/fixtures/quiz", "tests/fixtures/wild", "quizzes"] {
+    for dir in [
+        "tests/fixtures/quiz",
+        "tests/fixtures/wild",
+        "tests/fixtures/imports",
+        "quizzes",
+    ] {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if let Some(format) = Format::from_path(&path) {
@@ -254,6 +259,52 @@ proptest! {
     }
 }
 
+/// The formats brought from elsewhere (Red, GIFT, Aiken, sheets, cards) on bytes of any kind.
+const IMPORTED: [Format; 6] = [
+    Format::RedTrivia,
+    Format::Gift,
+    Format::Csv,
+    Format::Xlsx,
+    Format::Cards,
+    Format::Text,
+];
+
+proptest! {
+    #![proptest_config(cases(20_000))]
+
+    #[test]
+    fn arbitrary_bytes_in_the_imported_formats_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        for format in IMPORTED {
+            assert_promises(&bytes, format);
+        }
+    }
+}
+
+/// The import fixtures alone, mutated: each reader sees its own format broken in every way.
+fn imports() -> Vec<&'static (Vec<u8>, Format)> {
+    fixtures()
+        .iter()
+        .filter(|(_, f)| IMPORTED.contains(f))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(cases(40_000))]
+
+    #[test]
+    fn mutated_imports_keep_the_promises(
+        pick in any::<prop::sample::Index>(),
+        edits in prop::collection::vec(mutation(), 1..6),
+    ) {
+        let (original, format) = pick.get(&imports());
+        let mut bytes = original.clone();
+        for m in &edits {
+            apply(&mut bytes, m);
+        }
+        assert_promises(&bytes, *format);
+    }
+}
+
 proptest! {
     #![proptest_config(cases(30_000))]
 
@@ -338,5 +389,6 @@ proptest! {
 #[test]
 fn the_fixture_corpus_is_present() {
     assert!(fixtures().len() > 20);
+    assert!(imports().len() >= 6, "every imported format has a fixture");
     assert!(Path::new("quizzes/day-42-attention-mechanisms.md").exists());
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::quiz::{self, Format};
+use crate::quiz;
 
 /// Most diagnostics printed per file (errors are all printed whatever their number): a file
 /// from the wild can have hundreds of warnings.
@@ -23,15 +23,17 @@ pub fn run(paths: &[PathBuf], out: &mut impl Write) -> std::io::Result<bool> {
             for s in &skipped {
                 writeln!(
                     out,
-                    "{}: skipped: not a quiz format (.md, .toml, .json)",
-                    s.display()
+                    "{}: skipped: not a quiz ({})",
+                    s.display(),
+                    quiz::FORMATS_SHORT
                 )?;
             }
             if files.len() == before {
                 writeln!(
                     out,
-                    "{}: error: no quiz files in this folder (.md, .toml, .json or .zip)",
-                    path.display()
+                    "{}: error: no quiz files in this folder ({}, or .zip)",
+                    path.display(),
+                    quiz::FORMATS_SHORT
                 )?;
                 ok = false;
             }
@@ -98,7 +100,7 @@ fn collect(
         }
         if path.is_dir() {
             collect(&path, files, skipped)?;
-        } else if Format::from_path(&path).is_some() || quiz::archive::is_archive(&path) {
+        } else if quiz::looks_like_quiz(&path) || quiz::archive::is_archive(&path) {
             files.push(path);
         } else if !quiz::images::is_image_name(&path.to_string_lossy()) {
             // A picture beside a quiz is part of it, not a file `check` passed over.

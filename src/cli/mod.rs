@@ -1,7 +1,9 @@
-//! The subcommands: `run` (the bot), `check` and `show` (quiz files), `backup` (the database).
+//! The subcommands: `run` (the bot), `check`, `show` and `convert` (quiz files), `backup` (the
+//! database).
 
 pub mod backup;
 pub mod check;
+pub mod convert;
 pub mod limits;
 pub mod logging;
 pub mod run;

@@ -92,20 +92,30 @@ pub fn unpack(bytes: &[u8]) -> Result<Unpacked, String> {
             size_text(MAX_UNPACKED_BYTES)
         ));
     }
-    let quizzes: Vec<&(usize, String)> = wanted
+    let mut quizzes: Vec<&(usize, String)> = wanted
         .iter()
         .filter(|(_, p)| Format::from_path(Path::new(p)).is_some())
         .collect();
+    // Notes (`README.txt`) and data beside a `.md` quiz are not a second quiz.
+    let shared =
+        |p: &str| Format::from_path(Path::new(p)).is_some_and(Format::shares_its_extension);
+    if quizzes.iter().any(|(_, p)| !shared(p)) {
+        quizzes.retain(|(_, p)| !shared(p));
+    }
     let (quiz_index, quiz_path) = match quizzes.as_slice() {
         [one] => (one.0, one.1.clone()),
         [] => {
-            return Err(
-                "the archive holds no quiz file (.md, .toml or .json); put the quiz and its images in one .zip"
-                    .to_string(),
-            )
+            return Err(format!(
+                "the archive holds no quiz file ({}); put the quiz and its images in one .zip",
+                super::FORMATS_SHORT
+            ))
         }
         several => {
-            let names: Vec<String> = several.iter().take(5).map(|(_, p)| format!("`{p}`")).collect();
+            let names: Vec<String> = several
+                .iter()
+                .take(5)
+                .map(|(_, p)| format!("`{p}`"))
+                .collect();
             return Err(format!(
                 "the archive holds {} quiz files ({}); upload one quiz per archive",
                 several.len(),

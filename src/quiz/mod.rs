@@ -7,19 +7,26 @@
 //! holds it to that). Whether a question fits Discord's messages is asked of the [`Fit`] the
 //! caller passes — the bot's is `render::preflight::DiscordFit`, which renders the question.
 
+mod aiken;
 pub mod archive;
+mod cards;
 pub mod diagnostic;
 pub mod fit;
+mod gift;
 pub mod images;
 pub mod inert;
 mod json;
+mod kahoot;
 mod line_index;
 mod markdown;
 pub mod model;
 mod opentdb;
+mod red;
 pub mod show;
 mod toml_format;
 mod validate;
+pub mod write;
+mod xlsx;
 
 use std::io::Read;
 use std::path::Path;
@@ -35,15 +42,53 @@ pub enum Format {
     Toml,
     /// `.json`: an Open Trivia DB export, or a plain list of questions.
     Json,
+    /// `.yaml`/`.yml`: a Red-DiscordBot trivia list.
+    RedTrivia,
+    /// `.gift`: Moodle's GIFT.
+    Gift,
+    /// `.csv`: a Kahoot-style sheet of questions.
+    Csv,
+    /// `.xlsx`: the same sheet as a workbook (Kahoot's template).
+    Xlsx,
+    /// `.tsv`: flashcards, front and back (Quizlet's export).
+    Cards,
+    /// `.txt`: Aiken, GIFT or flashcards, told apart by their content.
+    Text,
 }
 
+/// The extensions quizbot reads, in the order it looks for a quiz by id.
+pub const EXTENSIONS: [&str; 11] = [
+    "md", "markdown", "toml", "json", "yaml", "yml", "gift", "csv", "xlsx", "tsv", "txt",
+];
+/// The formats, for messages that say what to use instead.
+pub const FORMATS_SHORT: &str = ".md, .toml, .json, .yaml, .gift, .txt, .csv, .tsv or .xlsx";
+/// The formats with what each holds, for messages to someone who sent something else.
+pub const FORMATS_EXPLAINED: &str = ".md (Markdown), .toml, .json (an Open Trivia DB export or a \
+     list of questions), .yaml (a Red trivia list), .gift or .txt (Moodle GIFT or Aiken), .csv \
+     or .xlsx (a Kahoot-style sheet), or .tsv, .txt or .csv flashcards (Quizlet, Anki)";
+
 impl Format {
+    /// Other files use this extension too (notes, data, configuration): such a file is a quiz
+    /// only when its content reads as one ([`looks_like_quiz`]).
+    pub fn shares_its_extension(self) -> bool {
+        matches!(
+            self,
+            Format::Text | Format::Csv | Format::Cards | Format::RedTrivia
+        )
+    }
+
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "md" | "markdown" => Some(Format::Markdown),
             "toml" => Some(Format::Toml),
             "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::RedTrivia),
+            "gift" => Some(Format::Gift),
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            "tsv" => Some(Format::Cards),
+            "txt" => Some(Format::Text),
             _ => None,
         }
     }
@@ -228,6 +273,13 @@ pub fn check_bytes(id: &str, format: Format, bytes: &[u8], fit: &dyn Fit) -> Che
     check_with(id, format, bytes, fit, &images::Alone)
 }
 
+/// How flashcards are read: as typed answers (`distractors` 0), or multiple choice with that
+/// many wrong options drawn from the other cards (`quizbot convert --distractors N`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    pub distractors: usize,
+}
+
 /// [`check_bytes`], with the quiz's image files read from `pictures`.
 pub fn check_with(
     id: &str,
@@ -235,6 +287,17 @@ pub fn check_with(
     bytes: &[u8],
     fit: &dyn Fit,
     pictures: &dyn images::ImageSource,
+) -> Checked {
+    check_read(id, format, bytes, fit, pictures, ReadOptions::default())
+}
+
+fn check_read(
+    id: &str,
+    format: Format,
+    bytes: &[u8],
+    fit: &dyn Fit,
+    pictures: &dyn images::ImageSource,
+    options: ReadOptions,
 ) -> Checked {
     if bytes.len() > model::MAX_FILE_BYTES {
         return Checked::failed(
@@ -250,19 +313,32 @@ pub fn check_with(
             None,
         );
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => return Checked::failed(utf8_error(bytes, e.valid_up_to()), None),
+    // A workbook is binary; every other format is text, and its diagnostics show the line.
+    let (parsed, text) = if format == Format::Xlsx {
+        (xlsx::parse(id, bytes), "")
+    } else {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => return Checked::failed(utf8_error(bytes, e.valid_up_to()), None),
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let parsed = match format {
+            Format::Markdown => Ok(markdown::parse(id, text)),
+            Format::Toml => toml_format::parse(id, text),
+            Format::Json => json::parse(id, text),
+            Format::RedTrivia => red::parse(id, text),
+            Format::Gift => gift::parse(id, text),
+            Format::Csv => read_csv(id, text, options),
+            Format::Xlsx => xlsx::parse(id, text.as_bytes()),
+            Format::Cards => cards::parse(id, text, options.distractors),
+            Format::Text => read_text(id, text, options),
+        };
+        (parsed, text)
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let parsed = match format {
-        Format::Markdown => Ok(markdown::parse(id, text)),
-        Format::Toml => toml_format::parse(id, text),
-        Format::Json => json::parse(id, text),
-    };
+    let source = (!text.is_empty()).then(|| text.to_string());
     let mut parsed = match parsed {
         Ok(parsed) => parsed,
-        Err(fatal) => return Checked::failed(fatal, Some(text.to_string())),
+        Err(fatal) => return Checked::failed(fatal, source),
     };
     // Before validation: the limits are checked on the text as it will be shown.
     make_inert(&mut parsed.quiz);
@@ -281,12 +357,76 @@ pub fn check_with(
         quiz: ok.then_some(quiz),
         left_out,
         diagnostics,
-        source: Some(text.to_string()),
+        source,
         images: if ok {
             images
         } else {
             images::PictureBytes::new()
         },
+    }
+}
+
+/// For extensions other files share (`.txt`, `.csv`, `.tsv`, `.yaml`): does this file read
+/// as a quiz of that format at all? `check FOLDER` skips one that does not, as it skips any
+/// other file; a file named on the command line is always checked.
+pub fn looks_like_quiz(path: &Path) -> bool {
+    let Some(format) = Format::from_path(path) else {
+        return false;
+    };
+    if !format.shares_its_extension() {
+        return true;
+    }
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
+    if read.is_err() {
+        return true; // `check` says why it cannot be read
+    }
+    let text = String::from_utf8_lossy(&head);
+    match format {
+        Format::Text => {
+            cards::looks_like(&text) || aiken::looks_like(&text) || gift::looks_like(&text)
+        }
+        Format::Cards => cards::looks_like(&text),
+        Format::Csv => kahoot::has_header(&text) || cards::looks_like(&text),
+        // A Red list: some `question:` line with `- answer` lines under it.
+        _ => text.lines().collect::<Vec<_>>().windows(2).any(|w| {
+            w[0].trim_end().ends_with(':') && !w[0].starts_with(' ') && w[1].starts_with("- ")
+        }),
+    }
+}
+
+/// A `.csv` is a Kahoot-style sheet when it has such a header, else flashcards (Quizlet's
+/// comma export: front, back).
+fn read_csv(id: &str, text: &str, options: ReadOptions) -> Result<Parsed, Diagnostic> {
+    kahoot::parse_csv(id, text).or_else(|sheet_error| {
+        let two_columns = text
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .is_some_and(|l| l.split(',').count() == 2);
+        if two_columns || text.starts_with("#separator:") {
+            cards::parse(id, text, options.distractors)
+        } else {
+            Err(sheet_error)
+        }
+    })
+}
+
+/// A `.txt` is read as what its content is: Anki's or Quizlet's cards, Aiken, or GIFT.
+fn read_text(id: &str, text: &str, options: ReadOptions) -> Result<Parsed, Diagnostic> {
+    if cards::looks_like(text) {
+        cards::parse(id, text, options.distractors)
+    } else if aiken::looks_like(text) {
+        aiken::parse(id, text)
+    } else if gift::looks_like(text) {
+        gift::parse(id, text)
+    } else {
+        Err(Diagnostic::error(
+            1,
+            1,
+            "quizbot cannot tell which quiz format this .txt file is: it reads Aiken (`A. …` \
+             options and `ANSWER: B`), Moodle GIFT (`{=right ~wrong}`) and flashcards (front and \
+             back separated by a tab, or Anki's `#separator:` header)",
+        ))
     }
 }
 
@@ -343,13 +483,17 @@ pub fn check_path(path: &Path, fit: &dyn Fit) -> Checked {
 /// Reads and checks a file. Reads at most one byte past the size limit, so a huge file costs
 /// nothing; an unreadable file or unknown extension is an error like any other.
 pub fn check_file(path: &Path, fit: &dyn Fit) -> Checked {
+    check_file_read(path, fit, ReadOptions::default())
+}
+
+/// [`check_file`], with flashcards read as `options` say.
+pub fn check_file_read(path: &Path, fit: &dyn Fit, options: ReadOptions) -> Checked {
     let Some(format) = Format::from_path(path) else {
         return Checked::failed(
             Diagnostic::error(
                 0,
                 0,
-                "not a quiz format quizbot reads: use .md (Markdown), .toml or .json (an Open Trivia DB \
-                 export or a list of questions)",
+                format!("not a quiz format quizbot reads: use {FORMATS_EXPLAINED}"),
             ),
             None,
         );
@@ -381,7 +525,14 @@ pub fn check_file(path: &Path, fit: &dyn Fit) -> Checked {
         );
     }
     let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    check_with(&quiz_id(path), format, &bytes, fit, &images::Folder(folder))
+    check_read(
+        &quiz_id(path),
+        format,
+        &bytes,
+        fit,
+        &images::Folder(folder),
+        options,
+    )
 }
 
 /// Points at the first byte that is not UTF-8.

@@ -275,6 +275,15 @@ impl Question {
         }
     }
 
+    /// A typed-answer question: no options, these answers accepted (the first is the one a
+    /// reveal shows); otherwise as [`Question::choice`].
+    pub fn typed(prompt: impl Into<String>, accepted: Vec<String>) -> Question {
+        Question {
+            accepted,
+            ..Question::choice(prompt, Vec::new(), 0)
+        }
+    }
+
     pub fn correct_option(&self) -> &str {
         &self.options[self.answer]
     }

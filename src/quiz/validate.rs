@@ -27,7 +27,21 @@ pub fn validate(parsed: &mut Parsed, fit: &dyn Fit) {
         diagnostics,
         left_out,
     } = parsed;
-    // Questions were read but none can be played: their own errors say why.
+    // Questions were read but none can be played: their own warnings say why, and the quiz
+    // is refused (the Markdown reader makes those warnings errors itself).
+    if quiz.questions.is_empty()
+        && !left_out.is_empty()
+        && !diagnostics.iter().any(Diagnostic::is_error)
+    {
+        diagnostics.push(Diagnostic::error(
+            1,
+            1,
+            format!(
+                "none of the {} questions read can be played (each is named in a warning)",
+                left_out.len()
+            ),
+        ));
+    }
     if quiz.questions.is_empty() && left_out.is_empty() {
         diagnostics.push(Diagnostic::error(
             1,

@@ -182,7 +182,7 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, guild_only)]
 pub async fn upload(
     ctx: Context<'_>,
-    #[description = "The quiz file (.md, .toml or .json, at most 10 MiB), or a .zip of it and its images"]
+    #[description = "A quiz file in any format quizbot reads (at most 10 MiB), or a .zip of one and its images"]
     file: serenity::Attachment,
 ) -> Result<(), Error> {
     let app = ctx.data();
@@ -239,17 +239,18 @@ pub async fn upload(
                 0 => String::new(),
                 n => format!("; {n} more left out, see the warnings"),
             };
+            let n = up.quiz.questions.len();
             let mut text = format!(
-                "✅ {} **{}** (`{}`, {} questions{left_out}). Start it with `/quiz start quiz:{}`.",
+                "✅ {} **{}** (`{}`, {n} question{}{left_out}). Start it with `/quiz start quiz:{}`.",
                 if up.replaced { "Replaced" } else { "Added" },
                 truncate(&up.quiz.title, 200),
                 up.quiz.id,
-                up.quiz.questions.len(),
+                if n == 1 { "" } else { "s" },
                 up.quiz.id
             );
-            if up.quiz.questions.len() > MAX_PLAYED {
+            if n > MAX_PLAYED {
                 text.push_str(&format!(
-                    "\nA game plays its first {MAX_PLAYED} questions (drawing from a bank comes in a later version)."
+                    "\nA game plays its first {MAX_PLAYED} questions; `count:` draws that many or fewer from all {n}."
                 ));
             }
             if !up.warnings.is_empty() {

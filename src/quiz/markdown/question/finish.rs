@@ -140,10 +140,14 @@ impl Draft {
         // the answers it accepts (`**Answer:** Paris; City of Light`).
         let accepted: Vec<String> = match (&self.answer, self.options.is_empty()) {
             (Some(source), true) => {
-                let written = match &source.value {
-                    AnswerValue::Text(t) | AnswerValue::Letter { text: Some(t), .. } => t.clone(),
-                    AnswerValue::Letter { index, text: None } => letter(*index).to_string(),
-                    AnswerValue::Letters(_) => String::new(),
+                let written = match (&source.value, &source.written) {
+                    (AnswerValue::Text(t) | AnswerValue::Letter { text: Some(t), .. }, _) => {
+                        t.clone()
+                    }
+                    (AnswerValue::Letter { index, text: None }, _) => letter(*index).to_string(),
+                    // Read as letters, but there are no options to name: the text is the answer.
+                    (AnswerValue::Letters(_), Some(w)) => w.clone(),
+                    (AnswerValue::Letters(_), None) => String::new(),
                 };
                 answer_line = Some(source.line);
                 written

@@ -36,6 +36,10 @@ pub struct AnswerSource {
     pub value: AnswerValue,
     pub line: usize,
     pub col: usize,
+    /// The answer line's text as written (emphasis aside), when it came from one: a question
+    /// without options takes it whole as its typed answers, even when it reads like letters
+    /// (`**Answer:** K; Kalium`).
+    pub written: Option<String>,
 }
 
 #[derive(Debug)]
@@ -429,7 +433,13 @@ impl Draft {
             return;
         }
         match parse_value(value) {
-            Some(value) => self.set_answer_value(line_no, col, value),
+            Some(parsed) => {
+                self.set_answer_value(line_no, col, parsed);
+                if let Some(a) = self.answer.as_mut().filter(|a| a.line == line_no) {
+                    let plain: String = value.chars().filter(|&c| c != '*').collect();
+                    a.written.get_or_insert(plain.trim().to_string());
+                }
+            }
             None => self.no_value(line_no, col),
         }
     }
@@ -467,6 +477,7 @@ impl Draft {
             value,
             line: line_no,
             col,
+            written: None,
         });
     }
 }
