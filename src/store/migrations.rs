@@ -226,15 +226,23 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// Brings the schema up to date; returns the version it is at.
+///
+/// Each step runs in an IMMEDIATE transaction that reads the version again once it holds the
+/// write lock: two processes started together on a new file would otherwise both see version
+/// 0 and the second would fail with "table … already exists". The one that waits (busy
+/// timeout) finds the step done and goes on.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
-    let current = version(conn)?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
-        let tx = conn.transaction()?;
+    loop {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current = version(&tx)?.max(0) as usize;
+        let Some(sql) = MIGRATIONS.get(current) else {
+            tx.commit()?;
+            return Ok(MIGRATIONS.len().max(current));
+        };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.pragma_update(None, "user_version", current as i64 + 1)?;
         tx.commit()?;
     }
-    Ok(MIGRATIONS.len())
 }
 
 /// The tables of `conn` (not SQLite's own), with their columns, by name.
@@ -313,6 +321,34 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version as usize, MIGRATIONS.len());
+    }
+
+    /// Processes started together on one new file: every one migrates, none fails, and the
+    /// schema is made once.
+    #[test]
+    fn connections_racing_on_a_new_file_all_migrate() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("race.sqlite3");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let mut conn = Connection::open(&path).unwrap();
+                    conn.busy_timeout(std::time::Duration::from_secs(10))
+                        .unwrap();
+                    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+                    barrier.wait();
+                    migrate(&mut conn)
+                })
+            })
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap().unwrap(), MIGRATIONS.len());
+        }
+        let conn = Connection::open(&path).unwrap();
+        assert_eq!(version(&conn).unwrap() as usize, MIGRATIONS.len());
+        check_shape(&conn).unwrap();
     }
 
     #[test]
