@@ -19,6 +19,8 @@ RUN apt-get update \
  && mkdir -p /data \
  && chown quizbot /data
 WORKDIR /app
+# The binary keeps its line tables (backtraces name file and line); quizbot.dwp, the rest of
+# the debug info, stays in the build stage.
 COPY --from=build /src/target/release/quizbot /usr/local/bin/quizbot
 COPY quizzes/ /app/quizzes/
 COPY config/quizbot.example.toml /app/config/quizbot.example.toml
