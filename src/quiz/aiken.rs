@@ -2,8 +2,8 @@
 //! `A.` or `A)`, then `ANSWER: B`. Blank lines between questions are optional.
 
 use super::diagnostic::Diagnostic;
-use super::model::{index_of_letter, Question, Quiz, MAX_OPTIONS, MIN_OPTIONS};
-use super::{opentdb, LeftOut, LeftOutReason, Parsed};
+use super::model::{index_of_letter, Question, MAX_OPTIONS, MIN_OPTIONS};
+use super::{LeftOut, LeftOutReason, Parsed};
 
 /// `A. text` or `A) text`: the option's index and its text.
 fn option_line(line: &str) -> Option<(usize, &str)> {
@@ -150,17 +150,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
             reason: LeftOutReason::NoAnswer,
         });
     }
-    let quiz = Quiz {
-        id: id.to_string(),
-        title: opentdb::humanize(id),
-        description: String::new(),
-        question_seconds: None,
-        questions,
-        tiers: Vec::new(),
-    };
-    let mut parsed = Parsed::imported(quiz, diagnostics);
-    parsed.left_out = left_out;
-    Ok(parsed)
+    Ok(Parsed::list(id, questions, left_out, diagnostics))
 }
 
 #[cfg(test)]

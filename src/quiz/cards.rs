@@ -4,10 +4,10 @@
 //! typed-answer question — the front asked, the back typed — or, with distractors, a question
 //! whose wrong options are other cards' backs.
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::{short, Diagnostic};
 use super::line_index::LineIndex;
-use super::model::{mixed_seed, Question, Quiz, MAX_ACCEPTED_CHARS, MAX_OPTIONS};
-use super::{opentdb, LeftOut, LeftOutReason, Parsed};
+use super::model::{mixed_seed, Question, MAX_ACCEPTED_CHARS, MAX_OPTIONS};
+use super::{LeftOut, LeftOutReason, Parsed};
 
 /// Anki's header lines (`#name:value`) at the top of an export.
 #[derive(Default)]
@@ -232,17 +232,7 @@ pub fn parse(id: &str, text: &str, distractors: usize) -> Result<Parsed, Diagnos
         q.tags = tags;
         questions.push(q);
     }
-    let quiz = Quiz {
-        id: id.to_string(),
-        title: opentdb::humanize(id),
-        description: String::new(),
-        question_seconds: None,
-        questions,
-        tiers: Vec::new(),
-    };
-    let mut parsed = Parsed::imported(quiz, diagnostics);
-    parsed.left_out = left_out;
-    Ok(parsed)
+    Ok(Parsed::list(id, questions, left_out, diagnostics))
 }
 
 fn left(line: usize, prompt: String, reason: LeftOutReason) -> LeftOut {
@@ -254,14 +244,6 @@ fn left(line: usize, prompt: String, reason: LeftOutReason) -> LeftOut {
         explanation: String::new(),
         reason,
     }
-}
-
-fn short(text: &str) -> String {
-    let mut s: String = text.chars().take(60).collect();
-    if s.len() < text.len() {
-        s.push('…');
-    }
-    s
 }
 
 #[cfg(test)]

@@ -21,6 +21,15 @@ pub struct Diagnostic {
     pub related_line: Option<usize>,
 }
 
+/// The start of a text, for a message that names it: at most 60 characters, `…` when cut.
+pub fn short(text: &str) -> String {
+    let mut s: String = text.chars().take(60).collect();
+    if s.len() < text.len() {
+        s.push('…');
+    }
+    s
+}
+
 impl Diagnostic {
     pub fn error(line: usize, col: usize, message: impl Into<String>) -> Self {
         Self {

@@ -7,9 +7,9 @@
 //! The reader walks the text once, character by character, so a file of any shape costs time in
 //! proportion to its length; `\` escapes the six characters GIFT gives meaning to.
 
-use super::diagnostic::Diagnostic;
-use super::model::{Question, Quiz, MAX_OPTIONS, MIN_OPTIONS};
-use super::{opentdb, LeftOut, LeftOutReason, Parsed};
+use super::diagnostic::{short, Diagnostic};
+use super::model::{Question, MAX_OPTIONS, MIN_OPTIONS};
+use super::{LeftOut, LeftOutReason, Parsed};
 
 /// The characters GIFT escapes with `\`.
 const SPECIAL: [char; 6] = ['~', '=', '#', '{', '}', ':'];
@@ -435,17 +435,7 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
         q.tags = tag.iter().cloned().collect();
         questions.push(q);
     }
-    let quiz = Quiz {
-        id: id.to_string(),
-        title: opentdb::humanize(id),
-        description: String::new(),
-        question_seconds: None,
-        questions,
-        tiers: Vec::new(),
-    };
-    let mut parsed = Parsed::imported(quiz, diagnostics);
-    parsed.left_out = left_out;
-    Ok(parsed)
+    Ok(Parsed::list(id, questions, left_out, diagnostics))
 }
 
 /// `####text` at the end of an answer block: feedback for everyone, the explanation.
@@ -455,14 +445,6 @@ fn general_feedback(block: &[Ch]) -> (String, &[Ch]) {
         Some(at) => (text_of(&block[at + 4..]), &block[..at]),
         None => (String::new(), block),
     }
-}
-
-fn short(text: &str) -> String {
-    let mut s: String = text.chars().take(60).collect();
-    if s.len() < text.len() {
-        s.push('…');
-    }
-    s
 }
 
 #[cfg(test)]

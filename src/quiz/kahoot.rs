@@ -7,11 +7,11 @@
 //!
 //! The reader takes a grid of cells, so a `.csv` and a spreadsheet give the same quiz.
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::{short, Diagnostic};
 use super::line_index::LineIndex;
-use super::model::{index_of_letter, Question, Quiz, MAX_OPTIONS, MIN_OPTIONS};
+use super::model::{index_of_letter, Question, MAX_OPTIONS, MIN_OPTIONS};
 use super::toml_format::{MAX_SECONDS, MIN_SECONDS};
-use super::{opentdb, LeftOut, LeftOutReason, Parsed};
+use super::{LeftOut, LeftOutReason, Parsed};
 
 /// One row of the sheet with the 1-based line (CSV) or row (spreadsheet) it came from.
 pub struct Row {
@@ -187,17 +187,7 @@ pub fn parse_rows(id: &str, rows: &[Row], kind: &str) -> Result<Parsed, Diagnost
         }
         questions.push(q);
     }
-    let quiz = Quiz {
-        id: id.to_string(),
-        title: opentdb::humanize(id),
-        description: String::new(),
-        question_seconds: None,
-        questions,
-        tiers: Vec::new(),
-    };
-    let mut parsed = Parsed::imported(quiz, diagnostics);
-    parsed.left_out = left_out;
-    Ok(parsed)
+    Ok(Parsed::list(id, questions, left_out, diagnostics))
 }
 
 /// The correct options of a row, as indexes into its non-empty answers: the answer numbers
@@ -289,14 +279,6 @@ pub fn parse_csv(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
         }
     }
     parse_rows(id, &rows, "CSV file")
-}
-
-fn short(text: &str) -> String {
-    let mut s: String = text.chars().take(60).collect();
-    if s.len() < text.len() {
-        s.push('…');
-    }
-    s
 }
 
 #[cfg(test)]

@@ -105,6 +105,27 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// A quiz imported from a list of questions (Red, GIFT, Aiken, sheets, cards): its title
+    /// is the file name in words, as those formats have none.
+    pub fn list(
+        id: &str,
+        questions: Vec<Question>,
+        left_out: Vec<LeftOut>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Parsed {
+        let quiz = Quiz {
+            id: id.to_string(),
+            title: opentdb::humanize(id),
+            description: String::new(),
+            question_seconds: None,
+            questions,
+            tiers: Vec::new(),
+        };
+        let mut parsed = Parsed::imported(quiz, diagnostics);
+        parsed.left_out = left_out;
+        parsed
+    }
+
     /// A quiz read from a format that gives each question one line (JSON): every part of a
     /// question is pointed at that line.
     pub fn imported(quiz: Quiz, diagnostics: Vec<Diagnostic>) -> Parsed {

@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use super::diagnostic::Diagnostic;
-use super::model::{Question, Quiz, MAX_ACCEPTED, MAX_ACCEPTED_CHARS};
+use super::diagnostic::{short, Diagnostic};
+use super::model::{Question, MAX_ACCEPTED, MAX_ACCEPTED_CHARS};
 use super::toml_format::{MAX_SECONDS, MIN_SECONDS};
-use super::{opentdb, LeftOut, LeftOutReason, Parsed};
+use super::{LeftOut, LeftOutReason, Parsed};
 
 /// `CONFIG` keys Red knows that have no meaning here (docs/quiz-format.md says why for each).
 const IGNORED_CONFIG: [&str; 7] = [
@@ -204,16 +204,9 @@ pub fn parse(id: &str, text: &str) -> Result<Parsed, Diagnostic> {
         }
         description.push_str(&format!("List by {}.", author.trim()));
     }
-    let quiz = Quiz {
-        id: id.to_string(),
-        title: opentdb::humanize(id),
-        description,
-        question_seconds: seconds,
-        questions,
-        tiers: Vec::new(),
-    };
-    let mut parsed = Parsed::imported(quiz, diagnostics);
-    parsed.left_out = left_out;
+    let mut parsed = Parsed::list(id, questions, left_out, diagnostics);
+    parsed.quiz.description = description;
+    parsed.quiz.question_seconds = seconds;
     Ok(parsed)
 }
 
@@ -342,14 +335,6 @@ fn picture_links(prompt: &str) -> String {
         }
     }
     out
-}
-
-fn short(text: &str) -> String {
-    let mut s: String = text.chars().take(60).collect();
-    if s.len() < text.len() {
-        s.push('…');
-    }
-    s
 }
 
 #[cfg(test)]
