@@ -105,23 +105,17 @@ fn the_command_writes_warns_and_refuses() {
     );
 
     // Cards with distractors: multiple choice, the same for the same file.
-    let (ok, first, err) = quizbot(&[
+    let args = [
         "convert",
         "tests/fixtures/imports/quizlet-french.tsv",
         "--to",
         "toml",
         "--distractors",
         "3",
-    ]);
+    ];
+    let (ok, first, err) = quizbot(&args);
     assert!(ok, "{err}");
-    let (_, second, _) = quizbot(&[
-        "convert",
-        "tests/fixtures/imports/quizlet-french.tsv",
-        "--to",
-        "toml",
-        "--distractors",
-        "3",
-    ]);
+    let (_, second, _) = quizbot(&args);
     assert_eq!(first, second);
     let q = reread(&first, Format::Toml);
     assert!(q.questions.iter().all(|q| q.options.len() == 4));

@@ -16,6 +16,20 @@ pub enum Target {
 }
 
 impl Target {
+    fn extension(self) -> &'static str {
+        match self {
+            Target::Md => "md",
+            Target::Toml => "toml",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Target::Md => "Markdown",
+            Target::Toml => "TOML",
+        }
+    }
+
     fn format(self) -> Format {
         match self {
             Target::Md => Format::Markdown,
@@ -62,8 +76,8 @@ pub fn run(opts: &Options, out: &mut impl Write, err: &mut impl Write) -> std::i
                 err,
                 "{}: error: the output of --to {} must be named .{}",
                 output.display(),
-                if to == Target::Md { "md" } else { "toml" },
-                if to == Target::Md { "md" } else { "toml" },
+                to.extension(),
+                to.extension(),
             )?;
             return Ok(false);
         }
@@ -121,7 +135,7 @@ pub fn run(opts: &Options, out: &mut impl Write, err: &mut impl Write) -> std::i
         writeln!(
             err,
             "{name}: error: this quiz cannot be written faithfully as {}: {why}{}",
-            if to == Target::Md { "Markdown" } else { "TOML" },
+            to.name(),
             if to == Target::Md {
                 "; try --to toml"
             } else {

@@ -271,14 +271,13 @@ fn answers(prompt: &str, value: Node, diagnostics: &mut Vec<Diagnostic>) -> Vec<
 
 /// `CONFIG`: its `delay` is the seconds per question; Red's other settings are ignored.
 fn config(value: &Node, diagnostics: &mut Vec<Diagnostic>) -> Option<u32> {
-    let Node::Mapping(pairs, mark) = value else {
+    let Node::Mapping(pairs, _) = value else {
         diagnostics.push(warning_at(
             value.mark(),
             "`CONFIG` is not a mapping and is not read",
         ));
         return None;
     };
-    let _ = mark;
     let mut seconds = None;
     for (key, v) in pairs {
         let Some(name) = scalar_text(key) else {
