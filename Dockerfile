@@ -26,8 +26,13 @@ COPY quizzes/ /app/quizzes/
 COPY config/quizbot.example.toml /app/config/quizbot.example.toml
 ENV QUIZBOT_DATABASE=/data/quizbot.sqlite3 \
     QUIZBOT_QUIZZES_DIR=/app/quizzes \
+    QUIZBOT_METRICS_LISTEN=0.0.0.0:9108 \
     RUST_LOG=info
 VOLUME ["/data"]
+# Prometheus scrapes /metrics here; /healthz is what the HEALTHCHECK asks (docs/operations.md).
+EXPOSE 9108
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+    CMD ["quizbot", "healthcheck"]
 USER quizbot
 # DISCORD_TOKEN comes from the environment at run time: docker run -e DISCORD_TOKEN=…
 ENTRYPOINT ["quizbot"]

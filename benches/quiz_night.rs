@@ -19,8 +19,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use discord_sim::log::Entry;
+
+mod support;
 use discord_sim::{Sim, SimConfig};
 use poise::serenity_prelude as serenity;
+use support::{cpu_seconds, peak_rss_mb};
 
 const FLOOR_ENV: &str = "QUIZ_NIGHT_FLOOR_BOT";
 
@@ -210,31 +213,6 @@ impl Drop for Process {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// utime + stime of a process, in seconds.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may contain spaces) start after the last ')'.
-    let rest = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0 // utime, stime in clock ticks (CLK_TCK = 100 on Linux)
-}
-
-fn peak_rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn bench_dir(dir: &Path) -> PathBuf {

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use crate::game::shards::{ShardCount, ShardPlan};
+
 use crate::game::scoring::Scoring;
 
 /// A secret that never shows in Debug output or logs.
@@ -40,12 +42,22 @@ struct Raw {
     live: RawLive,
     study: RawStudy,
     log: RawLog,
+    metrics: RawMetrics,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawMetrics {
+    listen: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct RawDiscord {
     api_proxy: Option<String>,
+    /// `"auto"` or a number (TOML lets either through; checked in [`Config::load`]).
+    shards: Option<toml::Value>,
+    shard_range: Option<String>,
     dev_guild_id: Option<u64>,
     host_role: Option<String>,
     request_timeout_seconds: Option<f64>,
@@ -151,6 +163,10 @@ pub struct Config {
     pub host_role: String,
     /// The longest a REST call to Discord may take before it is given up (and a send retried).
     pub request_timeout: Duration,
+    /// How many shards in all, and which of them this process runs.
+    pub shards: ShardPlan,
+    /// `[metrics] listen`: where `/metrics` and `/healthz` are served; off when `None`.
+    pub metrics_listen: Option<std::net::SocketAddr>,
     pub database: PathBuf,
     pub quizzes_dir: PathBuf,
     pub live: LiveConfig,
@@ -220,6 +236,35 @@ impl Config {
                 ));
             }
         }
+        let shard_count = match env("QUIZBOT_SHARDS").filter(|v| !v.trim().is_empty()) {
+            Some(v) => Some(v),
+            None => match raw.discord.shards {
+                None => None,
+                Some(toml::Value::String(s)) => Some(s),
+                Some(toml::Value::Integer(n)) => Some(n.to_string()),
+                Some(other) => Some(other.to_string()),
+            },
+        };
+        let shard_count = match shard_count {
+            None => ShardCount::Auto,
+            Some(v) => ShardCount::parse(&v).map_err(|why| invalid("discord.shards", why))?,
+        };
+        let shard_range = env("QUIZBOT_SHARD_RANGE").or(raw.discord.shard_range);
+        let shards = ShardPlan::new(shard_count, shard_range.as_deref())
+            .map_err(|why| invalid("discord.shard_range", why))?;
+        let metrics_listen = match env("QUIZBOT_METRICS_LISTEN")
+            .or(raw.metrics.listen)
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+        {
+            None => None,
+            Some(l) => Some(l.parse().map_err(|_| {
+                invalid(
+                    "metrics.listen",
+                    format!("{l:?} is not an address and port such as \"127.0.0.1:9108\""),
+                )
+            })?),
+        };
         let dev_guild = env_u64("QUIZBOT_DEV_GUILD_ID")?
             .or(raw.discord.dev_guild_id)
             .filter(|g| *g != 0);
@@ -310,6 +355,8 @@ impl Config {
                 .or(raw.discord.host_role)
                 .unwrap_or_else(|| "Quiz Host".to_string()),
             request_timeout,
+            shards,
+            metrics_listen,
             database: env("QUIZBOT_DATABASE")
                 .map(PathBuf::from)
                 .or(raw.database.path)
@@ -412,6 +459,38 @@ mod tests {
         );
         assert!(load("[discord]\napi_proxy = \"localhost:3000\"\n", &[]).is_err());
         assert!(load("", &[("QUIZBOT_DEV_GUILD_ID", "abc")]).is_err());
+        assert!(load("[metrics]\nlisten = \"9108\"\n", &[]).is_err());
+    }
+
+    #[test]
+    fn shards_come_from_the_file_or_the_environment_and_a_bad_range_is_named() {
+        let c = load("", &[]).unwrap();
+        assert_eq!(c.shards, ShardPlan::default(), "auto, every shard");
+        let c = load("[discord]\nshards = 4\nshard_range = \"2-3\"\n", &[]).unwrap();
+        assert_eq!(c.shards.count, ShardCount::Fixed(4));
+        assert_eq!(c.shards.range, Some((2, 3)));
+        let c = load(
+            "[discord]\nshards = \"auto\"\n",
+            &[("QUIZBOT_SHARDS", "8"), ("QUIZBOT_SHARD_RANGE", "0-3")],
+        )
+        .unwrap();
+        assert_eq!(
+            (c.shards.count, c.shards.range),
+            (ShardCount::Fixed(8), Some((0, 3)))
+        );
+        let e = load("[discord]\nshards = 4\nshard_range = \"0-4\"\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("discord.shard_range") && e.contains("0 to 3"),
+            "{e}"
+        );
+        let e = load("[discord]\nshards = 0\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("discord.shards"), "{e}");
+        let c = load("[metrics]\nlisten = \"127.0.0.1:9108\"\n", &[]).unwrap();
+        assert_eq!(c.metrics_listen, Some("127.0.0.1:9108".parse().unwrap()));
     }
 }
 

@@ -58,6 +58,8 @@ enum Command {
     },
     /// Write a consistent copy of the database to PATH, a new file; safe while the bot runs
     Backup { path: PathBuf },
+    /// Ask the running bot's /healthz (at metrics.listen): exit 0 when healthy, 1 otherwise
+    Healthcheck,
     /// Play a whole live quiz offline against the built-in Discord simulator (no token)
     Rehearse {
         /// A bundled quiz id or a quiz file (default: the bundled seed quiz)
@@ -98,7 +100,26 @@ fn main() -> ExitCode {
             &mut stdout,
             &mut std::io::stderr().lock(),
         ),
-        Command::Run => return runtime().block_on(quizbot::cli::run::run(cli.config.as_deref())),
+        Command::Run => {
+            let rt = runtime();
+            let code = rt.block_on(quizbot::cli::run::run(cli.config.as_deref()));
+            // Everything that matters is committed by now (`run` drains and checkpoints before it
+            // returns); a task still in a blocking call must not hold the exit up.
+            rt.shutdown_timeout(std::time::Duration::from_secs(2));
+            return code;
+        }
+        Command::Healthcheck => {
+            match runtime().block_on(quizbot::cli::healthcheck::run(cli.config.as_deref())) {
+                Ok(message) => {
+                    println!("{message}");
+                    Ok(true)
+                }
+                Err(why) => {
+                    eprintln!("quizbot healthcheck: {why}");
+                    Ok(false)
+                }
+            }
+        }
         Command::Backup { path } => {
             quizbot::cli::backup::run(cli.config.as_deref(), &path, &mut stdout)
         }

@@ -56,6 +56,8 @@ pub fn config(
         dev_guild: None,
         host_role: "Quiz Host".into(),
         request_timeout: crate::config::DEFAULT_REQUEST_TIMEOUT,
+        shards: crate::config::ShardPlan::default(),
+        metrics_listen: None,
         database,
         quizzes_dir,
         live,
@@ -80,10 +82,25 @@ pub async fn start(sim: &Sim, config: Config, clock: Arc<dyn Clock>) -> anyhow::
         Some(client) => Endpoint::Client(client),
         None => Endpoint::Proxy(sim.api_url()),
     };
+    let plan = config.shards;
     let app = App::new(config, store, library, clock);
     let mut client = discord::client(Arc::clone(&app), &token, endpoint).await?;
+    // As `quizbot run` does: the shards the plan and the simulator's `/gateway/bot` give.
+    let started = discord::shards::plan(&client.http, plan).await?;
+    app.set_ownership(started.ownership);
     let shards = Arc::clone(&client.shard_manager);
-    let task = tokio::spawn(async move { client.start().await });
-    sim.wait_ready(Duration::from_secs(30)).await?;
+    let ownership = started.ownership;
+    let task = tokio::spawn(async move { discord::shards::start(&mut client, ownership).await });
+    // Every shard of this process: serenity boots one per 5 s.
+    let timeout = Duration::from_secs(30 + 6 * u64::from(ownership.last - ownership.first));
+    sim.wait_until(timeout, "the bot's shards to connect", |s| {
+        let (up, _) = s.connected_shards();
+        ownership.shards().all(|id| up.contains(&id)).then_some(())
+    })
+    .await?;
+    // With a shard range the simulator counts as ready only once every process is up.
+    if ownership.everything() {
+        sim.wait_ready(timeout).await?;
+    }
     Ok(SimBot { app, shards, task })
 }

@@ -4,21 +4,13 @@
 //! the bot is a child process reaching it through `discord.api_proxy`.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use discord_sim::{Fault, FaultRule, Message, Sim, SimConfig};
 
-const WAIT: Duration = Duration::from_secs(30);
-
-struct Bot(Child);
-
-impl Drop for Bot {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+mod process;
+use process::{button, locked_in, titled, Bot, WAIT};
 
 fn start_bot(sim: &Sim, dir: &Path) -> Bot {
     Bot(bot_command(sim, dir)
@@ -30,22 +22,7 @@ fn start_bot(sim: &Sim, dir: &Path) -> Bot {
 
 /// `quizbot run` against the simulator, on the database in `dir`.
 fn bot_command(sim: &Sim, dir: &Path) -> Command {
-    let config = dir.join("quizbot.toml");
-    std::fs::write(
-        &config,
-        "[live]\nstart_delay_seconds = 0.2\npause_seconds = 0.5\n",
-    )
-    .unwrap();
-    let mut c = Command::new(env!("CARGO_BIN_EXE_quizbot"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["--config", config.to_str().unwrap(), "run"])
-        .env("DISCORD_TOKEN", sim.token())
-        .env("QUIZBOT_API_PROXY", sim.api_url())
-        .env("QUIZBOT_DATABASE", dir.join("quizbot.sqlite3"))
-        .env("QUIZBOT_QUIZZES_DIR", "tests/fixtures/live")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null());
-    c
+    process::quizbot_run(sim, dir, process::LIVE)
 }
 
 /// The simulator with a guild of `members` (and its owner), and the real bot connected to it
@@ -121,45 +98,6 @@ async fn reply(
     })
     .await
     .unwrap()
-}
-
-async fn titled(sim: &Sim, channel: u64, viewer: u64, prefix: &str) -> Message {
-    sim.wait_message(channel, viewer, WAIT, |m| {
-        m.embeds
-            .first()
-            .is_some_and(|e| e.title.starts_with(prefix))
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{prefix}: {e}"))
-}
-
-fn button(m: &Message, letter: char) -> String {
-    m.buttons()
-        .find(|b| b.label.starts_with(letter))
-        .and_then(|b| b.custom_id.clone())
-        .unwrap()
-}
-
-/// Users whose click on `message` got "Locked in".
-fn locked_in(sim: &Sim, message: u64) -> Vec<u64> {
-    let custom: Vec<String> = sim
-        .message(message)
-        .map(|m| m.buttons().filter_map(|b| b.custom_id.clone()).collect())
-        .unwrap_or_default();
-    let mut users: Vec<u64> = sim
-        .interactions()
-        .into_iter()
-        .filter(|r| r.custom_id.as_ref().is_some_and(|c| custom.contains(c)))
-        .filter(|r| {
-            r.original
-                .as_ref()
-                .is_some_and(|m| m.content.starts_with("Locked in"))
-        })
-        .map(|r| r.user_id)
-        .collect();
-    users.sort();
-    users.dedup();
-    users
 }
 
 fn db(dir: &Path) -> rusqlite::Connection {

@@ -9,13 +9,23 @@ use std::io::Write;
 
 use tracing_subscriber::fmt::MakeWriter;
 
-/// Sets up logging once, from the configured filter (`RUST_LOG` wins).
+/// Sets up logging once, from the configured filter (`RUST_LOG` wins), with the watch for
+/// gateway closes that must stop the bot beside it (under its own filter, so that it sees
+/// serenity's errors whatever the log shows).
 pub fn init(filter: &str) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(Redacted)
+    let watch = crate::discord::shards::CloseWatch;
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(Redacted)
+                .with_filter(filter),
+        )
+        .with(watch.with_filter(crate::discord::shards::CloseWatch::filter()))
         .try_init();
 }
 

@@ -4,7 +4,9 @@
 pub mod backup;
 pub mod check;
 pub mod convert;
+pub mod healthcheck;
 pub mod limits;
 pub mod logging;
 pub mod run;
+pub mod serve_metrics;
 pub mod show;

@@ -29,6 +29,10 @@ pub fn token_rejected(e: &serenity::Error) -> bool {
     }
 }
 
+const TOKEN_REJECTED: &str =
+    "Discord rejected the token (gateway close 4004 / HTTP 401). Check DISCORD_TOKEN: it is the \
+     bot token from the Bot page of your application, not the client secret";
+
 pub async fn run(config_path: Option<&Path>) -> ExitCode {
     let config = match Config::load(config_path, |k| std::env::var(k).ok()) {
         Ok(c) => c,
@@ -43,8 +47,13 @@ pub async fn run(config_path: Option<&Path>) -> ExitCode {
              copy its token and run: DISCORD_TOKEN=… quizbot run (or try `quizbot rehearse` without one)",
         );
     };
-    // Held until the process ends: a second bot on this database stops here, naming us.
-    let _lock = match DatabaseLock::acquire(&config.database, SystemClock.now_ms()) {
+    // Held until the process ends: a second bot on this database stops here, naming us (with
+    // a shard range: one whose range overlaps ours, or a bot that runs every shard).
+    let locked = match config.shards.range {
+        None => DatabaseLock::acquire(&config.database, SystemClock.now_ms()),
+        Some(range) => DatabaseLock::acquire_shards(&config.database, range, SystemClock.now_ms()),
+    };
+    let _lock = match locked {
         Ok(lock) => lock,
         Err(e) => return fail(e),
     };
@@ -60,22 +69,60 @@ pub async fn run(config_path: Option<&Path>) -> ExitCode {
         }
         None => Endpoint::Discord,
     };
+    let plan = config.shards;
+    let metrics_listen = config.metrics_listen;
+    // Installed before anything counts, so that nothing is missed.
+    let recorder = metrics_listen.and_then(|_| super::serve_metrics::install());
     let app = App::new(config, store, library, Arc::new(SystemClock));
     let mut client = match discord::client(Arc::clone(&app), &token, endpoint).await {
         Ok(c) => c,
         Err(e) => return fail(format!("cannot set up the Discord client: {e}")),
     };
+    let started = match discord::shards::plan(&client.http, plan).await {
+        Ok(s) => s,
+        Err(discord::shards::ShardError::Token) => return fail(TOKEN_REJECTED),
+        Err(e) => return fail(e),
+    };
+    app.set_ownership(started.ownership);
+    tracing::info!(
+        shards = %started.ownership,
+        recommended = started.recommended,
+        max_concurrency = started.max_concurrency,
+        "starting the shards this process runs"
+    );
     let shards = Arc::clone(&client.shard_manager);
+    discord::health::watch_shards(Arc::clone(&app), Arc::clone(&shards));
+    super::serve_metrics::heartbeat(Arc::clone(&app));
+    if let (Some(addr), Some(handle)) = (metrics_listen, recorder) {
+        match super::serve_metrics::serve(addr, Arc::clone(&app), handle).await {
+            Ok(bound) => tracing::info!(%bound, "serving /metrics and /healthz"),
+            Err(e) => {
+                return fail(format!(
+                    "cannot serve metrics on {addr} (metrics.listen): {e}"
+                ))
+            }
+        }
+    }
     let app_for_shutdown = Arc::clone(&app);
     tokio::select! {
-        result = client.start() => match result {
+        result = discord::shards::start(&mut client, started.ownership) => match result {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) if token_rejected(&e) => fail(
-                "Discord rejected the token (gateway close 4004 / HTTP 401). Check DISCORD_TOKEN: \
-                 it is the bot token from the Bot page of your application, not the client secret",
+            Err(e) if token_rejected(&e) => fail(TOKEN_REJECTED),
+            Err(serenity::Error::Gateway(
+                serenity::GatewayError::InvalidGatewayIntents
+                | serenity::GatewayError::DisallowedGatewayIntents,
+            )) => fail(
+                "Discord closed the gateway with 4013/4014: the bot asked for gateway intents it \
+                 may not use. quizbot needs only the Guilds intent; check that this binary and \
+                 the application in the Developer Portal belong together",
             ),
             Err(e) => fail(format!("Discord connection ended: {e}")),
         },
+        reason = discord::shards::fatal_close() => {
+            tracing::error!(reason = %reason, "stopping: a shard cannot run as configured");
+            shutdown(&app_for_shutdown, &shards).await;
+            fail(reason)
+        }
         signal = shutdown_signal() => {
             tracing::info!(signal, "shutting down: pausing live quizzes");
             shutdown(&app_for_shutdown, &shards).await;

@@ -130,14 +130,18 @@ impl Click {
 /// at the peak of a quiz night thousands wait for their commit at once, and the task serenity
 /// spawned for the event (with the parsed interaction in it) is long gone by then.
 pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Result<(), Error> {
+    let received = std::time::Instant::now();
     if !app.first_delivery(click.id.get(), "click") {
         tracing::info!(interaction = %click.id, "the same click delivered twice; handled once");
+        metrics::counter!("quizbot_clicks_total", "kind" => "duplicate").increment(1);
         return Ok(());
     }
     let (user, guild) = (click.user, click.guild);
+    let parsed = click.custom_id.parse::<CustomId>();
+    metrics::counter!("quizbot_clicks_total", "kind" => kind_of(parsed.as_ref().ok())).increment(1);
     // Everything but a live answer is boxed: a click's future is as large as its largest
     // branch, and at the peak of a quiz night thousands of live answers wait at once.
-    let reply = match click.custom_id.parse::<CustomId>() {
+    let reply = match parsed {
         Ok(CustomId::Start { assignment }) => {
             Box::pin(study::press_start(app, assignment, guild, user))
                 .await
@@ -230,8 +234,33 @@ pub async fn handle(http: &serenity::Http, app: &Arc<App>, click: Click) -> Resu
         }
         Reply::Modal(modal) => CreateInteractionResponse::Modal(convert::modal(&modal)),
     };
-    serenity::Builder::execute(response, http, (click.id, &click.token)).await?;
+    let sent = serenity::Builder::execute(response, http, (click.id, &click.token)).await;
+    super::retry::count_rest(
+        "POST /interactions/{id}/{token}/callback",
+        sent.as_ref().err(),
+    );
+    let result = if sent.is_ok() { "ok" } else { "failed" };
+    metrics::counter!("quizbot_interaction_responses_total", "result" => result).increment(1);
+    metrics::histogram!("quizbot_ack_latency_seconds").record(received.elapsed().as_secs_f64());
+    sent?;
     Ok(())
+}
+
+/// The label of a click in `quizbot_clicks_total`.
+fn kind_of(id: Option<&CustomId>) -> &'static str {
+    match id {
+        Some(CustomId::Answer { .. } | CustomId::Pick { .. } | CustomId::TypeSubmit { .. }) => {
+            "live_answer"
+        }
+        Some(CustomId::Type { .. } | CustomId::RunType { .. }) => "answer_box",
+        Some(
+            CustomId::RunAnswer { .. } | CustomId::RunPick { .. } | CustomId::RunTypeSubmit { .. },
+        ) => "run_answer",
+        Some(CustomId::Start { .. }) => "start",
+        Some(CustomId::RunNext { .. }) => "next",
+        Some(CustomId::MyResults { .. }) => "my_results",
+        None => "unknown",
+    }
 }
 
 fn failed(e: &crate::store::StoreError, user: u64) -> Reply {

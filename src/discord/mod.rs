@@ -6,9 +6,11 @@ pub mod components;
 pub mod convert;
 pub mod download;
 pub mod errors;
+pub mod health;
 pub mod host;
 pub mod outbox;
 pub mod retry;
+pub mod shards;
 pub mod types;
 
 use std::sync::Arc;
@@ -163,6 +165,26 @@ struct Clicks {
 
 #[serenity::async_trait]
 impl serenity::EventHandler for Clicks {
+    /// A shard reached "connected" (after Identify or Resume): counted, and each time after
+    /// its first is a reconnect. Whether it is connected *now* comes from
+    /// [`health::watch_shards`], which reads serenity's shard manager.
+    async fn shard_stage_update(&self, _: serenity::Context, e: serenity::ShardStageUpdateEvent) {
+        if e.new != serenity::ConnectionStage::Connected {
+            return;
+        }
+        let shard = e.shard_id.0;
+        let reconnect = {
+            let mut gateway = self.app.gateway.lock();
+            let link = gateway.entry(shard).or_default();
+            link.connects += 1;
+            link.connects > 1
+        };
+        if reconnect {
+            metrics::counter!("quizbot_gateway_reconnects_total", "shard" => shard.to_string())
+                .increment(1);
+        }
+    }
+
     async fn interaction_create(&self, ctx: serenity::Context, interaction: Interaction) {
         let click = match &interaction {
             Interaction::Component(click) => components::Click::of(click),

@@ -41,7 +41,13 @@ pub struct Refusal {
 
 impl From<serenity::Error> for Refusal {
     fn from(e: serenity::Error) -> Refusal {
-        let (status, code) = match &e {
+        Refusal::from_ref(&e)
+    }
+}
+
+impl Refusal {
+    fn from_ref(e: &serenity::Error) -> Refusal {
+        let (status, code) = match e {
             serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) => {
                 (Some(r.status_code.as_u16()), r.error.code as i64)
             }
@@ -85,6 +91,39 @@ impl Refusal {
     }
 }
 
+/// Counts one REST call in `quizbot_rest_requests_total{route, status}` (status `ok`, the
+/// HTTP status, or `network`), and a 429 also in `quizbot_rate_limited_total{route}`.
+pub fn count_rest(route: &'static str, error: Option<&serenity::Error>) {
+    match error {
+        None => count(route, None),
+        Some(e) => count(route, Some(&Refusal::from_ref(e))),
+    }
+}
+
+fn count(route: &'static str, refusal: Option<&Refusal>) {
+    let status = match refusal {
+        None => "ok".to_string(),
+        Some(r) => r
+            .status
+            .map_or_else(|| "network".to_string(), |s| s.to_string()),
+    };
+    if refusal.is_some_and(|r| r.status == Some(429)) {
+        metrics::counter!("quizbot_rate_limited_total", "route" => route).increment(1);
+    }
+    metrics::counter!("quizbot_rest_requests_total", "route" => route, "status" => status)
+        .increment(1);
+}
+
+/// The route label of a send (`what` as the callers name it).
+fn route_of(what: &str) -> &'static str {
+    match what {
+        "post a message" => "POST /channels/{id}/messages",
+        "edit a message" => "PATCH /channels/{id}/messages/{id}",
+        "tell the host" => "POST /webhooks/{app}/{token}",
+        _ => "other",
+    }
+}
+
 /// Runs `f` until it succeeds, is refused for good, or the waits above are spent.
 pub async fn with_retry<T, F, Fut>(what: &str, mut f: F) -> Result<T, SendError>
 where
@@ -99,11 +138,16 @@ where
         // A bound on each attempt besides the HTTP client's own timeout: a call that hangs
         // must not freeze a quiz. Posts of quiz steps carry a nonce, so trying again after a
         // timeout whose request did arrive still makes one message.
+        let route = route_of(what);
         let refusal = match tokio::time::timeout(ATTEMPT, f()).await {
-            Ok(Ok(v)) => return Ok(v),
+            Ok(Ok(v)) => {
+                count(route, None);
+                return Ok(v);
+            }
             Ok(Err(r)) => r,
             Err(_) => Refusal::timed_out(),
         };
+        count(route, Some(&refusal));
         let failing = matches!(refusal.status, Some(500..=599))
             || (refusal.status.is_none() && refusal.network);
         let wait = match refusal.status {

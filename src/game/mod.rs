@@ -6,5 +6,6 @@ pub mod records;
 pub mod run;
 pub mod schedule;
 pub mod scoring;
+pub mod shards;
 pub mod typed_answer;
 pub mod when;

@@ -8,6 +8,7 @@ use parking_lot::Mutex;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::game::shards::Ownership;
 use crate::library::Library;
 use crate::store::Store;
 
@@ -43,6 +44,19 @@ pub struct App {
     /// The way out to the channels, set once when the Discord client exists (see
     /// [`App::set_outbox`]).
     outbox: OnceLock<Arc<dyn Outbox>>,
+    /// The shards this process runs, set once before it connects; unset: all of them.
+    ownership: OnceLock<Ownership>,
+    /// Each shard's gateway connection as serenity last reported it: connected or not, and
+    /// how many times it has connected (the health check and the metrics read it).
+    pub gateway: Mutex<std::collections::BTreeMap<u32, ShardLink>>,
+}
+
+/// One shard's gateway connection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShardLink {
+    pub connected: bool,
+    /// Times it reached "connected"; each after the first is a reconnect.
+    pub connects: u64,
 }
 
 /// A bounded memory of interaction ids (oldest forgotten first).
@@ -70,7 +84,49 @@ impl App {
             seen: Mutex::new(Seen::default()),
             scheduler: Default::default(),
             outbox: OnceLock::new(),
+            ownership: OnceLock::new(),
+            gateway: Mutex::new(std::collections::BTreeMap::new()),
         })
+    }
+
+    /// Why the bot is not healthy, if it is not: every shard it runs connected, and the
+    /// database took a write within `fresh_ms` of `now`.
+    pub fn unhealthy(&self, now: i64, fresh_ms: i64) -> Option<String> {
+        let ownership = self.ownership();
+        let gateway = self.gateway.lock();
+        let down: Vec<String> = ownership
+            .shards()
+            .filter(|s| !gateway.get(s).is_some_and(|l| l.connected))
+            .map(|s| s.to_string())
+            .collect();
+        drop(gateway);
+        if !down.is_empty() {
+            return Some(format!("shard {} not connected", down.join(", ")));
+        }
+        let last = self.store.last_commit_ms();
+        if last == 0 || now - last > fresh_ms {
+            return Some(match last {
+                0 => "the database has taken no write yet".to_string(),
+                _ => format!("the database took no write for {} s", (now - last) / 1000),
+            });
+        }
+        None
+    }
+
+    /// Sets the shards this process runs; a second call is ignored (false).
+    pub fn set_ownership(&self, ownership: Ownership) -> bool {
+        self.ownership.set(ownership).is_ok()
+    }
+
+    /// The shards this process runs.
+    pub fn ownership(&self) -> Ownership {
+        self.ownership.get().copied().unwrap_or_default()
+    }
+
+    /// Whether this process acts for the server (live quizzes, schedules, deadlines, recovery):
+    /// the server is on one of its shards. DMs (`0`) belong to shard 0.
+    pub fn owns(&self, guild: u64) -> bool {
+        self.ownership.get().is_none_or(|o| o.owns(Some(guild)))
     }
 
     /// Records an interaction; false if it was seen before (a duplicate delivery). `part`

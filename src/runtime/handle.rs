@@ -116,4 +116,13 @@ impl Registry {
     pub fn all(&self) -> Vec<Arc<LiveHandle>> {
         self.inner.lock().by_session.values().cloned().collect()
     }
+
+    /// Live quizzes running in this process.
+    pub fn len(&self) -> usize {
+        self.inner.lock().by_session.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }

@@ -25,7 +25,15 @@ const RESUME_DELAY: Duration = Duration::from_secs(3);
 /// were resumed.
 pub async fn recover(app: &Arc<App>) -> Result<usize, StoreError> {
     let mut resumed = 0;
-    for row in app.store.running_sessions().await? {
+    // Only this process's servers: another process (other shards) resumes its own.
+    let owned = |row: &SessionRow| app.owns(row.guild_id);
+    for row in app
+        .store
+        .running_sessions()
+        .await?
+        .into_iter()
+        .filter(owned)
+    {
         let Some((session, resume)) = replay(app, &row).await? else {
             continue;
         };
@@ -53,7 +61,13 @@ pub async fn recover(app: &Arc<App>) -> Result<usize, StoreError> {
         }
     }
     let since = app.now() - RESULTS_OWED_FOR.as_millis() as i64;
-    for row in app.store.results_owed(since).await? {
+    for row in app
+        .store
+        .results_owed(since)
+        .await?
+        .into_iter()
+        .filter(owned)
+    {
         post_owed_results(app, &row).await?;
     }
     Ok(resumed)

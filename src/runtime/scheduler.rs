@@ -26,22 +26,28 @@ const MIN_LEFT: i64 = 5 * 60_000;
 /// Runs until the bot shuts down: a tick at once, then one per `study.tick` or kick.
 pub fn spawn(app: Arc<App>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let mut due = tokio::time::Instant::now();
         loop {
             if app.draining() {
                 return;
             }
+            // How far behind its plan the pass runs: a starved runtime shows here first.
+            let lag = tokio::time::Instant::now().saturating_duration_since(due);
+            metrics::gauge!("quizbot_scheduler_lag_seconds").set(lag.as_secs_f64());
             app.scheduler.begin();
             tick(&app).await;
             app.scheduler.end();
+            due = tokio::time::Instant::now() + app.config.study.tick;
             tokio::select! {
-                _ = tokio::time::sleep(app.config.study.tick) => {}
-                _ = app.scheduler.kicked() => {}
+                _ = tokio::time::sleep_until(due) => {}
+                _ = app.scheduler.kicked() => due = tokio::time::Instant::now(),
             }
         }
     })
 }
 
-/// One pass: due assignments, then results still to post, then schedules.
+/// One pass: due assignments, then results still to post, then schedules — of the servers
+/// this process owns (their shards run here; docs/operations.md, "Shards").
 pub async fn tick(app: &Arc<App>) {
     let outbox = app.outbox();
     if let Err(e) = close_due(app).await {
@@ -49,7 +55,7 @@ pub async fn tick(app: &Arc<App>) {
     }
     match app.store.results_pending().await {
         Ok(pending) => {
-            for a in pending {
+            for a in pending.into_iter().filter(|a| app.owns(a.guild_id)) {
                 publish_results(app, &*outbox, &a).await;
             }
         }
@@ -57,7 +63,7 @@ pub async fn tick(app: &Arc<App>) {
     }
     match app.store.schedules(None).await {
         Ok(schedules) => {
-            for s in schedules {
+            for s in schedules.into_iter().filter(|s| app.owns(s.guild_id)) {
                 if let Err(e) = fire_if_due(app, &*outbox, &s).await {
                     tracing::error!(schedule = s.id, error = %e, "scheduler: cannot run a schedule");
                 }
@@ -68,7 +74,8 @@ pub async fn tick(app: &Arc<App>) {
 }
 
 async fn close_due(app: &App) -> Result<(), StoreError> {
-    for a in app.store.due_assignments(app.now()).await? {
+    let due = app.store.due_assignments(app.now()).await?;
+    for a in due.into_iter().filter(|a| app.owns(a.guild_id)) {
         if app.store.close_assignment(a.id).await? {
             tracing::info!(
                 assignment = a.id,
@@ -166,6 +173,7 @@ async fn fire_if_due(
         return Ok(());
     }
     let late = now - at > 60_000;
+    metrics::histogram!("quizbot_schedule_lateness_seconds").record((now - at) as f64 / 1000.0);
     // Which quiz: the named one, or the series' next.
     let quiz = if is_series(&s.target) {
         let ids = app.library.ids(s.guild_id).await?;

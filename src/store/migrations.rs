@@ -218,6 +218,16 @@ pub const MIGRATIONS: &[&str] = &[
         bytes BLOB NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 5: each running bot process notes it is alive (its shards, the time): the health check
+    // proves the database takes writes even when nobody plays, and an operator can see which
+    // processes share the database.
+    r#"
+    CREATE TABLE process_heartbeats (
+        process TEXT PRIMARY KEY,
+        shards  TEXT    NOT NULL,
+        at      INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version of a database.

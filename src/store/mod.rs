@@ -7,6 +7,7 @@ mod answers;
 mod assignments;
 mod backup;
 mod boards;
+mod heartbeats;
 mod lock;
 pub mod migrations;
 mod mistakes;
@@ -106,6 +107,8 @@ pub struct Store {
     writer: mpsc::UnboundedSender<writer::Job>,
     readers: mpsc::UnboundedSender<ReadFn>,
     path: Arc<PathBuf>,
+    /// Wall-clock ms of the writer's last successful commit (0: none yet).
+    last_commit: Arc<std::sync::atomic::AtomicI64>,
 }
 
 /// How many reader threads (and connections) to keep.
@@ -210,11 +213,13 @@ impl Store {
         })?;
 
         let (write_tx, write_rx) = mpsc::unbounded_channel();
+        let last_commit = Arc::new(std::sync::atomic::AtomicI64::new(0));
         std::thread::Builder::new()
             .name("store-writer".into())
             .spawn({
                 let file = writer::FileIdentity::of(path);
-                move || writer::run(conn, write_rx, file)
+                let last_commit = Arc::clone(&last_commit);
+                move || writer::run(conn, write_rx, file, &last_commit)
             })
             .map_err(|e| err(e.to_string()))?;
 
@@ -244,7 +249,14 @@ impl Store {
             writer: write_tx,
             readers: read_tx,
             path: Arc::new(path.to_path_buf()),
+            last_commit,
         })
+    }
+
+    /// When the writer last committed (wall-clock ms; 0 before the first commit): the health
+    /// check's proof that the database takes writes.
+    pub fn last_commit_ms(&self) -> i64 {
+        self.last_commit.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// At a clean shutdown: every write so far committed, then the WAL moved into the main file

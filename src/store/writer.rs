@@ -5,6 +5,7 @@
 //! on disk.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -65,7 +66,12 @@ impl FileIdentity {
 }
 
 /// Runs until every sender is gone, then returns (after committing what it has).
-pub fn run(mut conn: Connection, mut jobs: mpsc::UnboundedReceiver<Job>, file: FileIdentity) {
+pub fn run(
+    mut conn: Connection,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+    file: FileIdentity,
+    last_commit: &AtomicI64,
+) {
     let mut batch: Vec<Job> = Vec::with_capacity(256);
     let mut busy = false;
     while let Some(first) = jobs.blocking_recv() {
@@ -88,7 +94,17 @@ pub fn run(mut conn: Connection, mut jobs: mpsc::UnboundedReceiver<Job>, file: F
             }
             continue;
         }
-        commit(&mut conn, &mut batch);
+        let (size, started) = (batch.len(), std::time::Instant::now());
+        if commit(&mut conn, &mut batch) {
+            metrics::histogram!("quizbot_commit_batch_size").record(size as f64);
+            metrics::histogram!("quizbot_commit_seconds").record(started.elapsed().as_secs_f64());
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            last_commit.store(now, Ordering::Relaxed);
+        } else {
+            metrics::counter!("quizbot_commit_failures_total").increment(1);
+        }
     }
 }
 
@@ -97,15 +113,40 @@ fn savepoint(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
-fn commit(conn: &mut Connection, batch: &mut Vec<Job>) {
+/// How long a transaction waits for another process that holds the write lock (processes
+/// sharing one database: `discord.shard_range`), beyond the connection's busy timeout.
+const BUSY_PATIENCE: Duration = Duration::from_secs(30);
+
+/// `BEGIN IMMEDIATE`, tried again while another process holds the write lock: nothing of the
+/// batch has run yet, so waiting longer loses nothing and doubles nothing.
+fn begin(conn: &Connection) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.execute_batch("BEGIN IMMEDIATE") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && started.elapsed() < BUSY_PATIENCE =>
+            {
+                tracing::warn!(
+                    waited_ms = started.elapsed().as_millis() as u64,
+                    "store: another process holds the write lock; waiting"
+                );
+            }
+            other => return other,
+        }
+    }
+}
+
+/// One transaction for the batch; whether it committed.
+fn commit(conn: &mut Connection, batch: &mut Vec<Job>) -> bool {
     let size = batch.len();
-    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+    if let Err(e) = begin(conn) {
         let why = StoreError::from(e);
         tracing::error!(error = %why, jobs = size, "store: cannot begin a transaction");
         for job in batch.drain(..) {
             let _ = job.done.send(Err(why.clone()));
         }
-        return;
+        return false;
     }
     let mut outcomes: Vec<Result<(), StoreError>> = Vec::with_capacity(size);
     let mut pending: Vec<oneshot::Sender<Result<(), StoreError>>> = Vec::with_capacity(size);
@@ -132,10 +173,11 @@ fn commit(conn: &mut Connection, batch: &mut Vec<Job>) {
         for done in pending {
             let _ = done.send(Err(why.clone()));
         }
-        return;
+        return false;
     }
     tracing::trace!(jobs = size, "store: committed");
     for (done, outcome) in pending.into_iter().zip(outcomes) {
         let _ = done.send(outcome);
     }
+    true
 }

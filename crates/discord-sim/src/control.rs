@@ -40,6 +40,7 @@ pub fn router(sim: Sim) -> Router {
         .route("/_sim/faults", post(fault))
         .route("/_sim/gateway", post(gateway))
         .route("/_sim/latency", post(latency))
+        .route("/_sim/shards", get(shards).post(set_sharding))
         .with_state(Arc::new(sim))
 }
 
@@ -98,8 +99,20 @@ struct Named {
     permissions: Option<String>,
 }
 
-async fn add_guild(State(sim): S, Json(b): Json<Named>) -> Response {
-    ok(json!({"id": sim.add_guild(&b.name).to_string()}))
+#[derive(Deserialize)]
+struct NewGuild {
+    name: String,
+    /// `[shard, total]`: an id on that shard.
+    #[serde(default)]
+    shard: Option<[u32; 2]>,
+}
+
+async fn add_guild(State(sim): S, Json(b): Json<NewGuild>) -> Response {
+    let id = match b.shard {
+        Some([shard, total]) => sim.add_guild_on_shard(&b.name, shard, total),
+        None => sim.add_guild(&b.name),
+    };
+    ok(json!({ "id": id.to_string() }))
 }
 
 fn id(s: &str) -> u64 {
@@ -407,11 +420,17 @@ struct GatewayBody {
     resumable: Option<bool>,
     #[serde(default)]
     n: Option<u32>,
+    /// `close` only this shard (all when left out).
+    #[serde(default)]
+    shard: Option<u32>,
 }
 
 async fn gateway(State(sim): S, Json(b): Json<GatewayBody>) -> Response {
     let done = match b.action.as_str() {
-        "close" => sim.gateway_close(b.code.unwrap_or(4000)),
+        "close" => match b.shard {
+            Some(shard) => sim.gateway_close_shard(shard, b.code.unwrap_or(4000)),
+            None => sim.gateway_close(b.code.unwrap_or(4000)),
+        },
         "reconnect" => sim.gateway_reconnect(),
         "invalidate" => sim.gateway_invalidate(b.resumable.unwrap_or(false)),
         "drop" => {
@@ -425,4 +444,54 @@ async fn gateway(State(sim): S, Json(b): Json<GatewayBody>) -> Response {
         other => return err(StatusCode::BAD_REQUEST, format!("unknown action {other:?}")),
     };
     ok(json!({ "done": done }))
+}
+
+/// The gateway's shards: who is connected, identifies per shard, and the sharding in force.
+async fn shards(State(sim): S) -> Response {
+    let (connected, total) = sim.connected_shards();
+    let (per_shard, paced) = sim.identifies_per_shard();
+    let sharding = sim.shared.gateway.sharding.lock().clone();
+    ok(json!({
+        "total": total,
+        "connected": connected,
+        "identifies": per_shard.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<String, Value>>(),
+        "identifies_total": sim.gateway_sessions().0,
+        "paced": paced,
+        "recommended": sharding.recommended,
+        "max_concurrency": sharding.max_concurrency,
+        "max_guilds_per_session": sharding.max_guilds_per_session,
+        "identify_window_ms": sharding.identify_window.as_millis() as u64,
+        "daily_identifies": sharding.daily_identifies,
+    }))
+}
+
+#[derive(Deserialize)]
+struct ShardingBody {
+    recommended: Option<u32>,
+    max_concurrency: Option<u32>,
+    max_guilds_per_session: Option<usize>,
+    identify_window_ms: Option<u64>,
+    daily_identifies: Option<u64>,
+}
+
+/// Changes the sharding from now on; fields left out keep their value.
+async fn set_sharding(State(sim): S, Json(b): Json<ShardingBody>) -> Response {
+    let mut s = sim.shared.gateway.sharding.lock().clone();
+    if let Some(v) = b.recommended {
+        s.recommended = v.max(1);
+    }
+    if let Some(v) = b.max_concurrency {
+        s.max_concurrency = v.max(1);
+    }
+    if let Some(v) = b.max_guilds_per_session {
+        s.max_guilds_per_session = v;
+    }
+    if let Some(v) = b.identify_window_ms {
+        s.identify_window = Duration::from_millis(v);
+    }
+    if let Some(v) = b.daily_identifies {
+        s.daily_identifies = v;
+    }
+    sim.set_sharding(s);
+    ok(json!({}))
 }

@@ -32,6 +32,23 @@ impl Snowflakes {
     }
 }
 
+impl Snowflakes {
+    /// A new id whose timestamp part is on shard `shard` of `total` (`(id >> 22) % total`):
+    /// the timestamp moves up at most `total - 1` ms.
+    pub fn next_on_shard(&self, shard: u32, total: u32) -> u64 {
+        let total = u64::from(total.max(1));
+        let candidate = self.next();
+        let base = candidate >> 22;
+        let ahead = (u64::from(shard) % total + total - base % total) % total;
+        if ahead == 0 {
+            return candidate;
+        }
+        let id = (base + ahead) << 22;
+        self.last.fetch_max(id, Ordering::Relaxed);
+        id
+    }
+}
+
 /// Interaction tokens: long and unguessable enough to look like Discord's, unique per process.
 pub fn token(id: u64) -> String {
     let mix = id.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (id >> 17);
@@ -48,5 +65,18 @@ mod tests {
         let a = ids.next();
         let b = ids.next();
         assert!(a > 0 && b > a);
+    }
+
+    #[test]
+    fn ids_can_be_put_on_a_shard() {
+        let ids = Snowflakes::default();
+        let mut last = 0;
+        for shard in [3, 0, 1, 1, 1, 2, 3, 3] {
+            let id = ids.next_on_shard(shard, 4);
+            assert_eq!((id >> 22) % 4, u64::from(shard));
+            assert!(id > last);
+            last = id;
+        }
+        assert!(ids.next() > last);
     }
 }

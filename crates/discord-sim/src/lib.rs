@@ -42,6 +42,7 @@ use tokio::task::JoinHandle;
 
 pub use driver::{Arg, SimError};
 pub use faults::{Fault, FaultRule};
+pub use gateway::{shard_of, Sharding};
 pub use ratelimit::{Limit, RateLimitConfig};
 pub use snapshot::{Button, Embed, Field, Handle, InteractionRecord, Message};
 pub use world::permissions;
@@ -61,6 +62,8 @@ pub struct SimConfig {
     /// A network between the bot and this Discord: every REST call and gateway event takes
     /// this long in each direction is half of it (see [`Sim::set_latency`]). 0: loopback.
     pub latency_ms: u64,
+    /// Shard count recommended, identify buckets, guilds per session, identify budget.
+    pub sharding: gateway::Sharding,
 }
 
 impl Default for SimConfig {
@@ -72,6 +75,7 @@ impl Default for SimConfig {
             rate_limits: RateLimitConfig::default(),
             port: 0,
             latency_ms: 0,
+            sharding: gateway::Sharding::default(),
         }
     }
 }
@@ -186,7 +190,7 @@ impl Sim {
         let (changes, _) = watch::channel(0);
         let shared = Arc::new(Shared {
             world: Mutex::new(world),
-            gateway: gateway::Gateway::default(),
+            gateway: gateway::Gateway::with_sharding(config.sharding.clone()),
             rate: ratelimit::RateLimiter::new(config.rate_limits.clone()),
             rate_limited: AtomicU64::new(0),
             responded: AtomicU64::new(0),

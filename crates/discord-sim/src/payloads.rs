@@ -160,7 +160,8 @@ pub fn channel(world: &World, channel_id: u64) -> Value {
         .unwrap_or(Value::Null)
 }
 
-pub fn ready(world: &World, session_id: &str, resume_url: &str) -> Value {
+/// READY for shard `[id, count]`: the guilds that shard holds, as unavailable stubs.
+pub fn ready(world: &World, session_id: &str, resume_url: &str, shard: [u32; 2]) -> Value {
     let bot = world
         .users
         .get(&world.app.bot_user_id)
@@ -169,6 +170,7 @@ pub fn ready(world: &World, session_id: &str, resume_url: &str) -> Value {
     let guilds: Vec<Value> = world
         .guilds
         .keys()
+        .filter(|id| crate::gateway::shard_of(**id, shard[1]) == shard[0])
         .map(|id| json!({"id": id.to_string(), "unavailable": true}))
         .collect();
     json!({
@@ -177,7 +179,7 @@ pub fn ready(world: &World, session_id: &str, resume_url: &str) -> Value {
         "guilds": guilds,
         "session_id": session_id,
         "resume_gateway_url": resume_url,
-        "shard": [0, 1],
+        "shard": shard,
         "application": {"id": world.app.id.to_string(), "flags": 0},
         "private_channels": [],
         "relationships": [],

@@ -22,6 +22,7 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
         message,
     } = click;
     if app.draining() {
+        answered("restarting");
         return restarting();
     }
     let now = app.now();
@@ -36,7 +37,14 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
     };
     let accepted = match outcome {
         Ok(a) => a,
-        Err(refusal) => return notices::refusal(&refusal),
+        Err(refusal) => {
+            answered(match refusal {
+                Refusal::AlreadyAnswered { .. } => "already_answered",
+                Refusal::Closed | Refusal::Finished => "too_late",
+                Refusal::NotOpen | Refusal::NoSuchOption => "refused",
+            });
+            return notices::refusal(&refusal);
+        }
     };
     // The ack is written now, while the question is at hand, and sent only after the commit.
     let ack = {
@@ -62,17 +70,27 @@ pub async fn answer(app: &App, h: &LiveHandle, click: Click<'_>) -> MessageView 
         h.messages.lock().entry(accepted.position).or_insert(m);
     }
     match app.store.insert_answer(row, allow_change).await {
-        Ok(Inserted::Stored) => ack,
+        Ok(Inserted::Stored) => {
+            answered("stored");
+            ack
+        }
         Ok(Inserted::AlreadyAnswered) => {
+            answered("already_answered");
             h.state.lock().rollback(user, &accepted);
             notices::text("You already answered this question — one answer per question.")
         }
         Err(e) => {
+            answered("not_stored");
             h.state.lock().rollback(user, &accepted);
             tracing::warn!(error = %e, user, "answer not stored");
             notices::text("⚠️ Your answer could not be saved — please click again.")
         }
     }
+}
+
+/// Counts a live answer by what became of it (docs/operations.md, "Metrics").
+fn answered(outcome: &'static str) {
+    metrics::counter!("quizbot_answers_total", "outcome" => outcome).increment(1);
 }
 
 /// A click on an answer button, as the adapter read it from the interaction.

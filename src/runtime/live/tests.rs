@@ -183,6 +183,8 @@ fn fixture(refuse: Option<&'static str>) -> Fixture {
         dev_guild: None,
         host_role: "Quiz Host".into(),
         request_timeout: crate::config::DEFAULT_REQUEST_TIMEOUT,
+        shards: crate::config::ShardPlan::default(),
+        metrics_listen: None,
         database: dir.path().join("quizbot.db"),
         quizzes_dir: dir.path().join("quizzes"),
         live,

@@ -14,6 +14,11 @@ impl Sim {
         self.with_world(|w| w.add_guild(name))
     }
 
+    /// A guild whose id puts it on shard `shard` of `total` (`(id >> 22) % total`).
+    pub fn add_guild_on_shard(&self, name: &str, shard: u32, total: u32) -> u64 {
+        self.with_world(|w| w.add_guild_on_shard(name, shard, total))
+    }
+
     pub fn add_channel(&self, guild: u64, name: &str) -> u64 {
         self.with_world(|w| w.add_channel(guild, name)).unwrap_or(0)
     }
@@ -57,6 +62,23 @@ impl Sim {
     /// A guild with the given text channels and `members` plain members.
     pub fn setup_guild(&self, name: &str, channels: &[&str], members: usize) -> GuildSetup {
         let guild = self.add_guild(name);
+        self.populate(guild, channels, members)
+    }
+
+    /// [`Self::setup_guild`] on shard `shard` of `total`.
+    pub fn setup_guild_on_shard(
+        &self,
+        name: &str,
+        shard: u32,
+        total: u32,
+        channels: &[&str],
+        members: usize,
+    ) -> GuildSetup {
+        let guild = self.add_guild_on_shard(name, shard, total);
+        self.populate(guild, channels, members)
+    }
+
+    fn populate(&self, guild: u64, channels: &[&str], members: usize) -> GuildSetup {
         let channels = channels
             .iter()
             .map(|c| self.add_channel(guild, c))

@@ -20,9 +20,19 @@ impl Sim {
         self.shared.gateway.dispatch(t, d)
     }
 
-    /// Closes the bot's gateway connection with `code`.
+    /// Closes the bot's gateway connection (every shard's) with `code`.
     pub fn gateway_close(&self, code: u16) -> bool {
         self.shared.gateway.close(code)
+    }
+
+    /// Closes one shard's connection with `code`.
+    pub fn gateway_close_shard(&self, shard: u32, code: u16) -> bool {
+        self.shared.gateway.close_shard(Some(shard), code)
+    }
+
+    /// Changes what `GET /gateway/bot` recommends and what Identify enforces, from now on.
+    pub fn set_sharding(&self, sharding: crate::Sharding) {
+        *self.shared.gateway.sharding.lock() = sharding;
     }
 
     /// Drops the bot's gateway connection without a close frame (1006 for the client).

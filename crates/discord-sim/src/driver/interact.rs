@@ -324,20 +324,27 @@ impl Sim {
             .lock()
             .interactions
             .get(&handle.id)
-            .map(|i| i.payload.clone());
-        payload.is_some_and(|p| {
+            .map(|i| (i.guild_id, i.payload.clone()));
+        payload.is_some_and(|(guild, p)| {
             self.shared
                 .gateway
-                .dispatch_raw("INTERACTION_CREATE", &p)
+                .dispatch_in(guild, "INTERACTION_CREATE", &p)
                 .is_some()
         })
     }
 
     fn deliver(&self, mut handle: Handle, payload: &str) -> Handle {
+        let guild = self
+            .shared
+            .world
+            .lock()
+            .interactions
+            .get(&handle.id)
+            .map_or(0, |i| i.guild_id);
         handle.delivered = self
             .shared
             .gateway
-            .dispatch_raw("INTERACTION_CREATE", payload)
+            .dispatch_in(guild, "INTERACTION_CREATE", payload)
             .is_some();
         self.shared.changed();
         handle

@@ -82,7 +82,7 @@ impl Sim {
     /// The READY payload the gateway sends on Identify (for checking that it parses).
     pub fn ready_payload(&self) -> Value {
         let world = self.shared.world.lock();
-        payloads::ready(&world, "session", &self.gateway_url())
+        payloads::ready(&world, "session", &self.gateway_url(), [0, 1])
     }
 
     /// The GUILD_CREATE payload of a guild.
@@ -175,6 +175,27 @@ impl Sim {
     /// Whether a bot is connected to the gateway now.
     pub fn bot_connected(&self) -> bool {
         self.shared.gateway.connected()
+    }
+
+    /// The shards with a connected session (ascending) and the shard count the bot identified
+    /// with last.
+    pub fn connected_shards(&self) -> (Vec<u32>, u32) {
+        (
+            self.shared.gateway.connected_shards(),
+            self.shared.gateway.shard_total(),
+        )
+    }
+
+    /// Identifies accepted per shard id, and identifies refused (op 9) for coming too fast in
+    /// their bucket.
+    pub fn identifies_per_shard(&self) -> (std::collections::BTreeMap<u32, u64>, u64) {
+        (
+            self.shared.gateway.identifies_per_shard(),
+            self.shared
+                .gateway
+                .paced
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
     }
 
     /// Identifies and resumes seen so far.

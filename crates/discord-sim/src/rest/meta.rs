@@ -12,10 +12,18 @@ use crate::Shared;
 pub fn gateway(shared: &Arc<Shared>, bot: bool) -> Reply {
     let url = shared.gateway_url();
     if bot {
+        let gw = &shared.gateway;
+        let sharding = gw.sharding.lock().clone();
+        let used = gw.identifies.load(std::sync::atomic::Ordering::Relaxed);
         Reply::json(json!({
             "url": url,
-            "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1},
+            "shards": sharding.recommended,
+            "session_start_limit": {
+                "total": sharding.daily_identifies,
+                "remaining": sharding.daily_identifies.saturating_sub(used),
+                "reset_after": 14_400_000,
+                "max_concurrency": sharding.max_concurrency,
+            },
         }))
     } else {
         Reply::json(json!({ "url": url }))

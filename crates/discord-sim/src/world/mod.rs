@@ -244,6 +244,16 @@ impl World {
     /// A new guild with @everyone (default permissions), the bot as a member and an owner.
     pub fn add_guild(&mut self, name: &str) -> u64 {
         let id = self.ids.next();
+        self.add_guild_with_id(id, name)
+    }
+
+    /// A guild on shard `shard` of `total`: its id's timestamp is moved up to `total - 1` ms.
+    pub fn add_guild_on_shard(&mut self, name: &str, shard: u32, total: u32) -> u64 {
+        let id = self.ids.next_on_shard(shard, total);
+        self.add_guild_with_id(id, name)
+    }
+
+    fn add_guild_with_id(&mut self, id: u64, name: &str) -> u64 {
         let owner = self.add_user(&format!("{name}-owner"), false);
         let mut guild = Guild {
             id,
