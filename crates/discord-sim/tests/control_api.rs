@@ -145,5 +145,37 @@ async fn the_binary_serves_a_world_and_the_driver_api() {
     )
     .await;
     assert!(timeout["error"].as_str().unwrap().contains("timed out"));
+
+    // Shards: the bot identified shard 0 of 1; the sharding can be changed and a guild put on a
+    // shard of a bigger count.
+    let shards = get(format!("{control}/shards")).await;
+    assert_eq!(shards["total"], 1);
+    assert_eq!(shards["connected"], json!([0]));
+    assert_eq!(shards["identifies"]["0"], 1);
+    assert_eq!(shards["max_guilds_per_session"], 2500);
+    let (status, _) = post(
+        format!("{control}/shards"),
+        json!({"recommended": 4, "max_concurrency": 2}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let gateway_bot = http
+        .get(format!("{api}/api/v10/gateway/bot"))
+        .header("authorization", "Bot bin-token")
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(gateway_bot["shards"], 4);
+    assert_eq!(gateway_bot["session_start_limit"]["max_concurrency"], 2);
+    let (_, guild) = post(
+        format!("{control}/guilds"),
+        json!({"name": "Far", "shard": [3, 4]}),
+    )
+    .await;
+    let id: u64 = guild["id"].as_str().unwrap().parse().unwrap();
+    assert_eq!((id >> 22) % 4, 3);
     bot.abort();
 }
