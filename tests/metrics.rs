@@ -56,6 +56,25 @@ async fn scrape(port: u16) -> HashMap<String, f64> {
     samples(&text)
 }
 
+/// Scrapes until `done` holds (at most `WAIT`); the last scrape.
+async fn scrape_until(
+    port: u16,
+    done: impl Fn(&HashMap<String, f64>) -> bool,
+) -> HashMap<String, f64> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let m = scrape(port).await;
+        if done(&m) {
+            return m;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the scrape never showed it: {m:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn healthy(port: u16) {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
@@ -117,7 +136,13 @@ async fn metrics_scraped_during_a_quiz_count_what_discord_saw() {
     .await
     .unwrap();
 
-    let m = scrape(port).await;
+    // The bot counts a response once Discord's answer to it is back, a moment after the
+    // simulator recorded it.
+    let m = scrape_until(port, |m| {
+        m.get("quizbot_interaction_responses_total{result=\"ok\"}") == Some(&21.0)
+            && m.get("quizbot_ack_latency_seconds_count") == Some(&21.0)
+    })
+    .await;
     let at = |k: &str| m.get(k).copied().unwrap_or(-1.0);
     assert_eq!(at("quizbot_answers_total{outcome=\"stored\"}"), 20.0);
     assert_eq!(
