@@ -232,3 +232,26 @@ async fn metrics_scraped_during_a_quiz_count_what_discord_saw() {
     assert!(String::from_utf8_lossy(&down.stderr).contains("no answer from http://127.0.0.1:"));
     sim.assert_no_violations();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_metrics_port_that_is_taken_stops_the_start_before_discord() {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!("[metrics]\nlisten = \"127.0.0.1:{port}\"\n");
+    let mut c = process::quizbot_run(&sim, dir.path(), &config);
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "cannot serve metrics on 127.0.0.1:{port} (metrics.listen)"
+        )),
+        "{err}"
+    );
+    assert_eq!(sim.gateway_sessions().0, 0, "never connected");
+    drop(taken);
+}

@@ -74,6 +74,18 @@ pub async fn run(config_path: Option<&Path>) -> ExitCode {
     // Installed before anything counts, so that nothing is missed.
     let recorder = metrics_listen.and_then(|_| super::serve_metrics::install());
     let app = App::new(config, store, library, Arc::new(SystemClock));
+    // Before Discord: a port that is taken stops the start at once. `/healthz` says 503 until
+    // the shards are up.
+    if let (Some(addr), Some(handle)) = (metrics_listen, recorder) {
+        match super::serve_metrics::serve(addr, Arc::clone(&app), handle).await {
+            Ok(bound) => tracing::info!(%bound, "serving /metrics and /healthz"),
+            Err(e) => {
+                return fail(format!(
+                    "cannot serve metrics on {addr} (metrics.listen): {e}"
+                ))
+            }
+        }
+    }
     let mut client = match discord::client(Arc::clone(&app), &token, endpoint).await {
         Ok(c) => c,
         Err(e) => return fail(format!("cannot set up the Discord client: {e}")),
@@ -93,16 +105,6 @@ pub async fn run(config_path: Option<&Path>) -> ExitCode {
     let shards = Arc::clone(&client.shard_manager);
     discord::health::watch_shards(Arc::clone(&app), Arc::clone(&shards));
     super::serve_metrics::heartbeat(Arc::clone(&app));
-    if let (Some(addr), Some(handle)) = (metrics_listen, recorder) {
-        match super::serve_metrics::serve(addr, Arc::clone(&app), handle).await {
-            Ok(bound) => tracing::info!(%bound, "serving /metrics and /healthz"),
-            Err(e) => {
-                return fail(format!(
-                    "cannot serve metrics on {addr} (metrics.listen): {e}"
-                ))
-            }
-        }
-    }
     let app_for_shutdown = Arc::clone(&app);
     tokio::select! {
         result = discord::shards::start(&mut client, started.ownership) => match result {
