@@ -32,9 +32,20 @@ fn start_half(sim: &Sim, dir: &Path, range: &str) -> Bot {
         &[("QUIZBOT_SHARDS", "4"), ("QUIZBOT_SHARD_RANGE", range)],
     )
     .stdout(Stdio::null())
-    .stderr(Stdio::null())
+    .stderr(std::fs::File::create(dir.join(format!("bot-{range}.log"))).unwrap())
     .spawn()
     .expect("start quizbot"))
+}
+
+/// What the shard processes in `dir` wrote to stderr, for a failure's message.
+fn logs(dir: &Path) -> String {
+    ["0-1", "2-3"]
+        .iter()
+        .map(|r| {
+            let log = std::fs::read_to_string(dir.join(format!("bot-{r}.log"))).unwrap_or_default();
+            format!("--- shards {r}:\n{log}")
+        })
+        .collect()
 }
 
 /// Runs the bot until it exits (at most `WAIT`); its exit code and stderr.
@@ -67,13 +78,13 @@ async fn run_to_exit(mut c: Command) -> (Option<i32>, String) {
     )
 }
 
-async fn wait_shards(sim: &Sim, want: &[u32]) {
+async fn wait_shards(sim: &Sim, want: &[u32], dir: &Path) {
     sim.wait_until(WAIT, "the shards to connect", |s| {
         let (up, _) = s.connected_shards();
         want.iter().all(|id| up.contains(id)).then_some(())
     })
     .await
-    .unwrap_or_else(|e| panic!("shards {want:?}: {e}"));
+    .unwrap_or_else(|e| panic!("shards {want:?}: {e}\n{}", logs(dir)));
 }
 
 async fn reply(sim: &Sim, user: u64, channel: u64, name: &str, args: &[(&str, discord_sim::Arg)]) {
@@ -129,7 +140,7 @@ async fn two_processes_split_four_shards_over_one_database() {
     let dir = tempfile::tempdir().unwrap();
     let mut low = start_half(&sim, dir.path(), "0-1");
     let _high = start_half(&sim, dir.path(), "2-3");
-    wait_shards(&sim, &[0, 1, 2, 3]).await;
+    wait_shards(&sim, &[0, 1, 2, 3], dir.path()).await;
     sim.wait_ready(WAIT).await.unwrap();
     let (per_shard, _) = sim.identifies_per_shard();
     assert_eq!(
@@ -222,7 +233,7 @@ async fn two_processes_split_four_shards_over_one_database() {
     })
     .await
     .unwrap();
-    wait_shards(&sim, &[0, 1, 2, 3]).await;
+    wait_shards(&sim, &[0, 1, 2, 3], dir.path()).await;
     let mut tries = 0;
     loop {
         let h = sim

@@ -26,7 +26,11 @@ impl Drop for Bot {
 /// `dir`, with `config` as its configuration file, the live fixtures as its quizzes, and no
 /// shard or metrics setting from the test's own environment.
 pub fn quizbot_run(sim: &Sim, dir: &Path, config: &str) -> Command {
-    let path = dir.join("quizbot.toml");
+    // A file of its own per process: rewriting one that a process started a moment ago is
+    // reading could hand it half a file.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("quizbot-{n}.toml"));
     std::fs::write(&path, config).unwrap();
     let mut c = Command::new(env!("CARGO_BIN_EXE_quizbot"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -162,7 +162,7 @@ impl Sim {
             Some(name),
         );
         drop(world);
-        Ok(self.deliver(handle, &payload))
+        Ok(self.deliver(handle, guild, &payload))
     }
 
     /// Clicks a button as a member. Refused, as Discord does, when the member cannot see the
@@ -262,7 +262,7 @@ impl Sim {
             None,
         );
         drop(world);
-        Ok(self.deliver(handle, &payload))
+        Ok(self.deliver(handle, guild_id, &payload))
     }
 
     /// Clicks the button whose label starts with `label` (a convenience for tests).
@@ -312,8 +312,9 @@ impl Sim {
         if let Some(i) = world.interactions.get_mut(&handle.id) {
             i.source = Some(source.id);
         }
+        let guild = source.guild_id;
         drop(world);
-        Ok(self.deliver(handle, &payload))
+        Ok(self.deliver(handle, guild, &payload))
     }
 
     /// Sends the same INTERACTION_CREATE again (as Discord may after a resume).
@@ -333,14 +334,8 @@ impl Sim {
         })
     }
 
-    fn deliver(&self, mut handle: Handle, payload: &str) -> Handle {
-        let guild = self
-            .shared
-            .world
-            .lock()
-            .interactions
-            .get(&handle.id)
-            .map_or(0, |i| i.guild_id);
+    /// Dispatches the interaction on the shard of `guild` (0: a DM, shard 0).
+    fn deliver(&self, mut handle: Handle, guild: u64, payload: &str) -> Handle {
         handle.delivered = self
             .shared
             .gateway
