@@ -94,15 +94,7 @@ pub fn run(
             }
             continue;
         }
-        let (size, started) = (batch.len(), std::time::Instant::now());
-        if commit(&mut conn, &mut batch) {
-            metrics::histogram!("quizbot_commit_batch_size").record(size as f64);
-            metrics::histogram!("quizbot_commit_seconds").record(started.elapsed().as_secs_f64());
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as i64);
-            last_commit.store(now, Ordering::Relaxed);
-        } else {
+        if !commit(&mut conn, &mut batch, last_commit) {
             metrics::counter!("quizbot_commit_failures_total").increment(1);
         }
     }
@@ -137,9 +129,10 @@ fn begin(conn: &Connection) -> rusqlite::Result<()> {
     }
 }
 
-/// One transaction for the batch; whether it committed.
-fn commit(conn: &mut Connection, batch: &mut Vec<Job>) -> bool {
-    let size = batch.len();
+/// One transaction for the batch; whether it committed. A commit is noted in `last_commit`
+/// (and the metrics) before any job hears of it, so whoever was told "stored" sees it there.
+fn commit(conn: &mut Connection, batch: &mut Vec<Job>, last_commit: &AtomicI64) -> bool {
+    let (size, started) = (batch.len(), std::time::Instant::now());
     if let Err(e) = begin(conn) {
         let why = StoreError::from(e);
         tracing::error!(error = %why, jobs = size, "store: cannot begin a transaction");
@@ -176,6 +169,12 @@ fn commit(conn: &mut Connection, batch: &mut Vec<Job>) -> bool {
         return false;
     }
     tracing::trace!(jobs = size, "store: committed");
+    metrics::histogram!("quizbot_commit_batch_size").record(size as f64);
+    metrics::histogram!("quizbot_commit_seconds").record(started.elapsed().as_secs_f64());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    last_commit.store(now, Ordering::Relaxed);
     for (done, outcome) in pending.into_iter().zip(outcomes) {
         let _ = done.send(outcome);
     }
