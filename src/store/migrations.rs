@@ -344,11 +344,13 @@ mod tests {
             .map(|_| {
                 let (path, barrier) = (path.clone(), barrier.clone());
                 std::thread::spawn(move || {
-                    let mut conn = Connection::open(&path).unwrap();
-                    conn.busy_timeout(std::time::Duration::from_secs(10))
-                        .unwrap();
-                    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+                    // Together from the start, as processes started at once are; an error is
+                    // returned, never panicked on before the barrier (which would leave the
+                    // others waiting for ever).
                     barrier.wait();
+                    let mut conn = Connection::open(&path)?;
+                    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+                    crate::store::switch_to_wal(&conn)?;
                     migrate(&mut conn)
                 })
             })

@@ -123,6 +123,25 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Switches the file to WAL (a no-op when it is already), tried again for up to 10 s while
+/// another process holds it: two processes opening a new file together (shard processes)
+/// can get SQLITE_BUSY here without SQLite's busy handler being called, as it refuses to
+/// wait where waiting could deadlock. Returns the journal mode now in force.
+pub(crate) fn switch_to_wal(conn: &Connection) -> rusqlite::Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && started.elapsed() < Duration::from_secs(10) =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Creates the folder `file` goes in, if missing, readable by this user only (0700): answers,
 /// names and interaction data are nobody else's business on a shared machine.
 fn create_private_dir(file: &Path) -> Result<(), String> {
@@ -171,9 +190,7 @@ impl Store {
         // Before the first write (switching to WAL is one): another program's database is left
         // exactly as it was.
         migrations::refuse_foreign(&conn).map_err(err)?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-            .map_err(|e| err(e.to_string()))?;
+        let mode = switch_to_wal(&conn).map_err(|e| err(e.to_string()))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(err(format!("cannot switch to WAL mode (got {mode})")));
         }
