@@ -63,9 +63,7 @@ impl Refusal {
             detail: e.to_string(),
         }
     }
-}
 
-impl Refusal {
     fn timed_out() -> Refusal {
         Refusal {
             status: None,
@@ -134,11 +132,11 @@ where
     let mut failure_delay = Duration::from_secs(1);
     let mut limited_delay = Duration::from_secs(1);
     let mut waited_on_limits = Duration::ZERO;
+    let route = route_of(what);
     loop {
         // A bound on each attempt besides the HTTP client's own timeout: a call that hangs
         // must not freeze a quiz. Posts of quiz steps carry a nonce, so trying again after a
         // timeout whose request did arrive still makes one message.
-        let route = route_of(what);
         let refusal = match tokio::time::timeout(ATTEMPT, f()).await {
             Ok(Ok(v)) => {
                 count(route, None);
