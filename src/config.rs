@@ -67,6 +67,7 @@ struct RawDiscord {
 #[serde(deny_unknown_fields, default)]
 struct RawDatabase {
     path: Option<PathBuf>,
+    url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,7 +168,10 @@ pub struct Config {
     pub shards: ShardPlan,
     /// `[metrics] listen`: where `/metrics` and `/healthz` are served; off when `None`.
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// The SQLite file (`database.path`); unused when `database_url` is set.
     pub database: PathBuf,
+    /// `database.url`: a PostgreSQL server (`postgres://…`) instead of the SQLite file.
+    pub database_url: Option<String>,
     pub quizzes_dir: PathBuf,
     pub live: LiveConfig,
     pub study: StudyConfig,
@@ -347,7 +351,21 @@ impl Config {
             })?,
             ..StudyConfig::default()
         };
+        let database_url = env("QUIZBOT_DATABASE_URL")
+            .or(raw.database.url)
+            .filter(|u| !u.trim().is_empty());
+        if let Some(url) = &database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(invalid(
+                    "database.url",
+                    "must be a PostgreSQL URL (postgres://user:password@host:5432/database); \
+                     for SQLite set database.path instead"
+                        .into(),
+                ));
+            }
+        }
         Ok(Config {
+            database_url,
             token,
             api_proxy,
             dev_guild,

@@ -58,6 +58,15 @@ enum Command {
     },
     /// Write a consistent copy of the database to PATH, a new file; safe while the bot runs
     Backup { path: PathBuf },
+    /// Copy everything of a SQLite database into PostgreSQL (idempotent; counts checked)
+    MigrateDb {
+        /// The SQLite file (default: database.path of the configuration)
+        #[arg(long)]
+        from: Option<PathBuf>,
+        /// The PostgreSQL URL, postgres://user:password@host/database (default: database.url)
+        #[arg(long)]
+        to: Option<String>,
+    },
     /// Ask the running bot's /healthz (at metrics.listen): exit 0 when healthy, 1 otherwise
     Healthcheck,
     /// Play a whole live quiz offline against the built-in Discord simulator (no token)
@@ -120,6 +129,12 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::MigrateDb { from, to } => runtime().block_on(quizbot::cli::migrate_db::run(
+            cli.config.as_deref(),
+            from,
+            to,
+            &mut stdout,
+        )),
         Command::Backup { path } => {
             quizbot::cli::backup::run(cli.config.as_deref(), &path, &mut stdout)
         }

@@ -12,7 +12,7 @@ use crate::config::{Config, LiveConfig, Secret};
 use crate::discord::{self, Endpoint};
 use crate::library::Library;
 use crate::runtime::app::App;
-use crate::store::Store;
+use crate::store::{Location, Store};
 
 /// A bot connected to a simulator.
 pub struct SimBot {
@@ -59,6 +59,7 @@ pub fn config(
         shards: crate::config::ShardPlan::default(),
         metrics_listen: None,
         database,
+        database_url: None,
         quizzes_dir,
         live,
         // The scheduler ticks at start-up and when kicked ([`SimBot::tick`]): tests move the
@@ -75,7 +76,11 @@ pub fn config(
 /// limiter stays on; proxy mode otherwise) and waits until it is connected with its commands
 /// registered.
 pub async fn start(sim: &Sim, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<SimBot> {
-    let store = Store::open(&config.database)?;
+    let location = match &config.database_url {
+        Some(url) => Location::Server(url.clone()),
+        None => Location::File(config.database.clone()),
+    };
+    let store = Store::connect(&location).await?;
     let library = Library::load(&config.quizzes_dir, store.clone());
     let token = Secret::new(sim.token());
     let endpoint = match sim.tls_client() {

@@ -1,11 +1,9 @@
-//! The SQLite store: answers committed before they are acknowledged, one per player per
-//! question, totals added once per question, leaderboards and ranks, and start-up checks.
+//! What only the SQLite store does: its query plans, its start-up checks of the file, its
+//! error codes, backups and file permissions. What both backends promise is in
+//! `tests/store_contract.rs`.
 
-use quizbot::game::live::Answer;
 use quizbot::game::scoring::Scoring;
-use quizbot::store::{
-    AnswerRow, Board, Inserted, NewSession, ScoreRow, SessionState, Store, StoreError,
-};
+use quizbot::store::{Board, NewSession, SqliteStore, Store, StoreError};
 
 fn new_session(channel: u64) -> NewSession {
     NewSession {
@@ -23,163 +21,10 @@ fn new_session(channel: u64) -> NewSession {
     }
 }
 
-fn answer(session: i64, position: usize, user: u64, correct: bool, points: u32) -> AnswerRow {
-    AnswerRow {
-        session_id: session,
-        position,
-        user_id: user,
-        guild_id: 1,
-        name: format!("player{user}"),
-        message_id: None,
-        answer: Answer {
-            choice: if correct { 1 } else { 0 },
-            at: 2_000,
-            elapsed_ms: 1_000 + user,
-            correct,
-            points,
-            typed: None,
-        },
-    }
-}
-
-#[tokio::test]
-async fn a_burst_of_answers_is_committed_and_each_player_answers_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
-    let s = store.create_session(new_session(5)).await.unwrap();
-    store.open_question(s, 0, 0, 1_000, 21_000).await.unwrap();
-    let mut tasks = Vec::new();
-    for user in 0..2_000u64 {
-        let store = store.clone();
-        tasks.push(tokio::spawn(async move {
-            store
-                .insert_answer(answer(s, 0, user, user % 2 == 0, 900), false)
-                .await
-        }));
-    }
-    for t in tasks {
-        assert_eq!(t.await.unwrap(), Ok(Inserted::Stored));
-    }
-    assert_eq!(store.answer_count(s, 0).await.unwrap(), 2_000);
-    let again = store.insert_answer(answer(s, 0, 7, true, 900), false).await;
-    assert_eq!(
-        again,
-        Ok(Inserted::AlreadyAnswered),
-        "a second answer is refused"
-    );
-    // With changes allowed, the answer is replaced, still once.
-    store
-        .insert_answer(answer(s, 0, 7, true, 950), true)
-        .await
-        .unwrap();
-    assert_eq!(store.answer_count(s, 0).await.unwrap(), 2_000);
-}
-
-#[tokio::test]
-async fn one_running_session_per_channel() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
-    store.create_session(new_session(5)).await.unwrap();
-    assert_eq!(
-        store.create_session(new_session(5)).await,
-        Err(StoreError::ChannelBusy)
-    );
-    store
-        .create_session(new_session(6))
-        .await
-        .expect("another channel is free");
-}
-
-#[tokio::test]
-async fn totals_are_added_once_per_question_and_ranked() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
-    let s = store.create_session(new_session(5)).await.unwrap();
-    store.open_question(s, 0, 0, 1_000, 21_000).await.unwrap();
-    for (user, correct, points) in [(1, true, 900), (2, true, 950), (3, false, 0)] {
-        store
-            .insert_answer(answer(s, 0, user, correct, points), false)
-            .await
-            .unwrap();
-    }
-    let boards = vec!["all".to_string(), "q:q".to_string()];
-    assert!(store
-        .reveal(s, 0, 1, boards.clone(), 30_000, None)
-        .await
-        .unwrap());
-    assert!(
-        !store
-            .reveal(s, 0, 1, boards.clone(), 31_000, None)
-            .await
-            .unwrap(),
-        "never twice"
-    );
-    let top = store.leaderboard(1, "all".into(), 10).await.unwrap();
-    let order: Vec<(u64, u64, String)> = top
-        .iter()
-        .map(|r| (r.user_id, r.points, r.name.clone()))
-        .collect();
-    assert_eq!(
-        order,
-        [
-            (2, 950, "player2".into()),
-            (1, 900, "player1".into()),
-            (3, 0, "player3".into())
-        ]
-    );
-    let (rank, mine) = store
-        .board_entry(1, "all".into(), 1)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!((rank, mine.answered, mine.correct), (2, 1, 1));
-    assert_eq!(store.board_entry(1, "all".into(), 99).await.unwrap(), None);
-
-    let scores = vec![ScoreRow {
-        user_id: 2,
-        rank: 1,
-        points: 950,
-        correct: 1,
-        answered: 1,
-        correct_ms: 1_002,
-        best_streak: 1,
-    }];
-    store
-        .finish_session(
-            s,
-            1,
-            SessionState::Finished,
-            40_000,
-            scores.clone(),
-            boards.clone(),
-        )
-        .await
-        .unwrap();
-    store
-        .finish_session(s, 1, SessionState::Finished, 41_000, scores, boards)
-        .await
-        .unwrap();
-    let (_, two) = store
-        .board_entry(1, "q:q".into(), 2)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (two.quizzes, two.best_streak),
-        (1, 1),
-        "a finished quiz is counted once"
-    );
-    assert_eq!(
-        store.session(s).await.unwrap().unwrap().state,
-        SessionState::Finished
-    );
-    assert!(store.running_sessions().await.unwrap().is_empty());
-}
-
 #[tokio::test]
 async fn the_leaderboard_query_is_one_indexed_read() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
     let plan: Vec<String> = store
         .read(|conn| {
             let mut stmt = conn.prepare(
@@ -261,7 +106,10 @@ fn sqlite_errors_are_typed_by_their_codes() {
     let not_null = conn
         .execute("INSERT INTO t VALUES (3, 'c', NULL)", [])
         .unwrap_err();
-    assert!(matches!(StoreError::from(not_null), StoreError::Sqlite(_)));
+    assert!(matches!(
+        StoreError::from(not_null),
+        StoreError::Database(_)
+    ));
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("garbage.sqlite3");

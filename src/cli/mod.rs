@@ -1,5 +1,5 @@
-//! The subcommands: `run` (the bot), `check`, `show` and `convert` (quiz files), `backup` (the
-//! database).
+//! The subcommands: `run` (the bot), `check`, `show` and `convert` (quiz files), `backup` and
+//! `migrate-db` (the database).
 
 pub mod backup;
 pub mod check;
@@ -7,6 +7,7 @@ pub mod convert;
 pub mod healthcheck;
 pub mod limits;
 pub mod logging;
+pub mod migrate_db;
 pub mod run;
 pub mod serve_metrics;
 pub mod show;

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::discord::{self, Endpoint};
 use crate::library::Library;
 use crate::runtime::app::App;
-use crate::store::{DatabaseLock, Store};
+use crate::store::{DatabaseLock, Location, PgStore, Store};
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("quizbot: {message}");
@@ -47,18 +47,8 @@ pub async fn run(config_path: Option<&Path>) -> ExitCode {
              copy its token and run: DISCORD_TOKEN=… quizbot run (or try `quizbot rehearse` without one)",
         );
     };
-    // Held until the process ends: a second bot on this database stops here, naming us (with
-    // a shard range: one whose range overlaps ours, or a bot that runs every shard).
-    let locked = match config.shards.range {
-        None => DatabaseLock::acquire(&config.database, SystemClock.now_ms()),
-        Some(range) => DatabaseLock::acquire_shards(&config.database, range, SystemClock.now_ms()),
-    };
-    let _lock = match locked {
-        Ok(lock) => lock,
-        Err(e) => return fail(e),
-    };
-    let store = match Store::open(&config.database) {
-        Ok(s) => s,
+    let (store, _lock) = match open_store(&config).await {
+        Ok(opened) => opened,
         Err(e) => return fail(e),
     };
     let library = Library::load(&config.quizzes_dir, store.clone());
@@ -131,6 +121,39 @@ pub async fn run(config_path: Option<&Path>) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// The database `[database]` names, with what holds it for this process: the SQLite file's
+/// lock (a second bot on the file stops here, naming us; with a shard range, one whose range
+/// overlaps ours, or a bot that runs every shard), or on PostgreSQL the advisory locks of our
+/// shards.
+async fn open_store(config: &Config) -> Result<(Store, Held), String> {
+    let now = SystemClock.now_ms();
+    let Some(url) = &config.database_url else {
+        let lock = match config.shards.range {
+            None => DatabaseLock::acquire(&config.database, now),
+            Some(range) => DatabaseLock::acquire_shards(&config.database, range, now),
+        }
+        .map_err(|e| e.to_string())?;
+        let store = Store::connect(&Location::File(config.database.clone()))
+            .await
+            .map_err(|e| e.to_string())?;
+        return Ok((store, Held::File(lock)));
+    };
+    let store = PgStore::connect(url).await.map_err(|e| e.to_string())?;
+    let shards = store
+        .hold_shards(config.shards.range)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(database = %store.url(), "using PostgreSQL");
+    Ok((Store::from(store), Held::Server(shards)))
+}
+
+/// Kept until the process ends: what stops a second bot from running our shards.
+#[allow(dead_code)] // held for its Drop
+enum Held {
+    File(DatabaseLock),
+    Server(crate::store::ShardLocks),
 }
 
 /// SIGTERM (docker stop, systemd) or SIGINT (Ctrl-C).

@@ -3,7 +3,7 @@
 
 use rusqlite::params;
 
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 use crate::game::live::Answer;
 
 /// One answer as stored.
@@ -29,7 +29,7 @@ pub enum Inserted {
     AlreadyAnswered,
 }
 
-impl Store {
+impl SqliteStore {
     /// Stores an answer (and the player's current name). With `replace`, a changed answer
     /// overwrites the first; otherwise a second answer is refused by the primary key.
     pub async fn insert_answer(&self, a: AnswerRow, replace: bool) -> Result<Inserted, StoreError> {

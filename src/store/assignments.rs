@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 use crate::game::records::{AssignmentResults, Finisher};
 
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ pub(super) fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Assig
     conn.prepare_cached(&sql)?.query_row([id], row).optional()
 }
 
-impl Store {
+impl SqliteStore {
     pub async fn create_assignment(&self, a: NewAssignment) -> Result<i64, StoreError> {
         self.write(move |conn| insert(conn, &a)).await
     }
@@ -167,8 +167,6 @@ impl Store {
         questions: usize,
     ) -> Result<AssignmentResults, StoreError> {
         self.read(move |conn| {
-            let mut finished = Vec::new();
-            let mut unfinished = 0;
             let mut stmt = conn.prepare_cached(
                 "SELECT r.user_id, COALESCE(p.name, ''), r.correct, r.finished_at
                  FROM runs r LEFT JOIN players p ON p.guild_id = r.guild_id AND p.user_id = r.user_id
@@ -182,25 +180,7 @@ impl Store {
                     r.get::<_, Option<i64>>(3)?,
                 ))
             })?;
-            for r in rows {
-                let (user_id, name, correct, finished_at) = r?;
-                match finished_at {
-                    Some(finished_at) => finished.push(Finisher {
-                        user_id,
-                        name,
-                        correct,
-                        finished_at,
-                    }),
-                    None => unfinished += 1,
-                }
-            }
-            finished.sort_by(|a, b| {
-                b.correct
-                    .cmp(&a.correct)
-                    .then(a.finished_at.cmp(&b.finished_at))
-                    .then(a.user_id.cmp(&b.user_id))
-            });
-            let mut per_question = vec![(0u64, 0u64); questions];
+            let runs = rows.collect::<rusqlite::Result<Vec<_>>>()?;
             let mut stmt = conn.prepare_cached(
                 "SELECT a.position, COUNT(*), SUM(a.correct) FROM run_answers a JOIN runs r ON r.id = a.run_id
                  WHERE r.assignment_id = ?1 GROUP BY a.position",
@@ -212,18 +192,48 @@ impl Store {
                     r.get::<_, i64>(2)? as u64,
                 ))
             })?;
-            for r in rows {
-                let (position, answered, correct) = r?;
-                if let Some(slot) = per_question.get_mut(position) {
-                    *slot = (answered, correct);
-                }
-            }
-            Ok(AssignmentResults {
-                finished,
-                unfinished,
-                per_question,
-            })
+            let positions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(assemble_results(runs, positions, questions))
         })
         .await
+    }
+}
+
+/// An assignment's results from its runs — (member, name, correct, finished at) — and its
+/// answers per position — (position, answered, correct).
+pub(super) fn assemble_results(
+    runs: Vec<(u64, String, u32, Option<i64>)>,
+    positions: Vec<(usize, u64, u64)>,
+    questions: usize,
+) -> AssignmentResults {
+    let mut finished = Vec::new();
+    let mut unfinished = 0;
+    for (user_id, name, correct, finished_at) in runs {
+        match finished_at {
+            Some(finished_at) => finished.push(Finisher {
+                user_id,
+                name,
+                correct,
+                finished_at,
+            }),
+            None => unfinished += 1,
+        }
+    }
+    finished.sort_by(|a, b| {
+        b.correct
+            .cmp(&a.correct)
+            .then(a.finished_at.cmp(&b.finished_at))
+            .then(a.user_id.cmp(&b.user_id))
+    });
+    let mut per_question = vec![(0u64, 0u64); questions];
+    for (position, answered, correct) in positions {
+        if let Some(slot) = per_question.get_mut(position) {
+            *slot = (answered, correct);
+        }
+    }
+    AssignmentResults {
+        finished,
+        unfinished,
+        per_question,
     }
 }

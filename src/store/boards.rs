@@ -6,7 +6,7 @@ use chrono::{Datelike, TimeZone};
 use rusqlite::{params, OptionalExtension};
 
 use super::mistakes::{self, RevealedQuestion};
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 use crate::game::records::{BoardRow, MemberStats};
 
 /// Which leaderboard.
@@ -78,12 +78,70 @@ pub fn practice_keys(day: &str) -> Vec<String> {
 }
 
 /// One board's line of a member, as `/stats` reads it.
-struct StatsLine {
-    name: String,
-    answered: u64,
-    correct: u64,
-    best_streak: u32,
-    quizzes: u64,
+pub(super) struct StatsLine {
+    pub name: String,
+    pub answered: u64,
+    pub correct: u64,
+    pub best_streak: u32,
+    pub quizzes: u64,
+}
+
+/// The boards of the last seven days (the server's calendar days, ending with today; not
+/// 24-hour steps: some days are 23 or 25 h), oldest first.
+pub(super) fn last_seven_days(now: i64, tz: chrono_tz::Tz) -> Vec<String> {
+    let today = tz
+        .timestamp_millis_opt(now)
+        .single()
+        .map_or_else(chrono::NaiveDate::default, |t| t.date_naive());
+    (0..7)
+        .rev()
+        .map(|back| {
+            format!(
+                "d:{}",
+                (today - chrono::Duration::days(back)).format("%Y-%m-%d")
+            )
+        })
+        .collect()
+}
+
+/// `/stats` from a member's lines (`read` gives the line of a board, if any): live and
+/// practice added up, the rank and points of the all-time board, and the days with answers.
+pub(super) fn assemble_stats<E>(
+    ranked: Option<(usize, BoardRow)>,
+    days: &[String],
+    mut read: impl FnMut(&str) -> Result<Option<StatsLine>, E>,
+) -> Result<Option<MemberStats>, E> {
+    let (live, practice) = (read("all")?, read("p:all")?);
+    if live.is_none() && practice.is_none() {
+        return Ok(None);
+    }
+    let mut stats = MemberStats::default();
+    for line in live.into_iter().chain(practice) {
+        if stats.name.is_empty() {
+            stats.name = line.name;
+        }
+        stats.answered += line.answered;
+        stats.correct += line.correct;
+        stats.best_streak = stats.best_streak.max(line.best_streak);
+        stats.quizzes += line.quizzes;
+    }
+    if let Some((rank, row)) = ranked {
+        stats.rank = Some(rank);
+        stats.points = row.points;
+    }
+    for day in days {
+        let (a, b) = (read(day)?, read(&format!("p:{day}"))?);
+        let (answered, correct) = a
+            .into_iter()
+            .chain(b)
+            .fold((0, 0), |(x, y), r| (x + r.answered, y + r.correct));
+        if answered > 0 {
+            stats
+                .last_days
+                .push((day.trim_start_matches("d:").to_string(), answered, correct));
+        }
+    }
+    Ok(Some(stats))
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BoardRow> {
@@ -99,7 +157,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BoardRow> {
     })
 }
 
-impl Store {
+impl SqliteStore {
     /// Marks a question revealed and adds its answers to every board — once: a question
     /// already revealed adds nothing. Returns whether it was added now.
     pub async fn reveal(
@@ -201,20 +259,7 @@ impl Store {
         now: i64,
         tz: chrono_tz::Tz,
     ) -> Result<Option<MemberStats>, StoreError> {
-        // Calendar days in the server's timezone (not 24-hour steps: some days are 23 or 25 h).
-        let today = tz
-            .timestamp_millis_opt(now)
-            .single()
-            .map_or_else(chrono::NaiveDate::default, |t| t.date_naive());
-        let days: Vec<String> = (0..7)
-            .rev()
-            .map(|back| {
-                format!(
-                    "d:{}",
-                    (today - chrono::Duration::days(back)).format("%Y-%m-%d")
-                )
-            })
-            .collect();
+        let days = last_seven_days(now, tz);
         let ranked = self.board_entry(guild_id, "all".into(), user).await?;
         self.read(move |conn| {
             let mut one = conn.prepare_cached(
@@ -222,7 +267,7 @@ impl Store {
                  FROM board_totals b LEFT JOIN players p ON p.guild_id = b.guild_id AND p.user_id = b.user_id
                  WHERE b.guild_id = ?1 AND b.board = ?2 AND b.user_id = ?3",
             )?;
-            let mut read = |board: &str| -> rusqlite::Result<Option<StatsLine>> {
+            assemble_stats(ranked, &days, |board: &str| {
                 one.query_row(params![guild_id as i64, board, user as i64], |r| {
                     Ok(StatsLine {
                         name: r.get(0)?,
@@ -233,38 +278,7 @@ impl Store {
                     })
                 })
                 .optional()
-            };
-            let (live, practice) = (read("all")?, read("p:all")?);
-            if live.is_none() && practice.is_none() {
-                return Ok(None);
-            }
-            let mut stats = MemberStats::default();
-            for line in live.into_iter().chain(practice) {
-                if stats.name.is_empty() {
-                    stats.name = line.name;
-                }
-                stats.answered += line.answered;
-                stats.correct += line.correct;
-                stats.best_streak = stats.best_streak.max(line.best_streak);
-                stats.quizzes += line.quizzes;
-            }
-            if let Some((rank, row)) = &ranked {
-                stats.rank = Some(*rank);
-                stats.points = row.points;
-            }
-            for day in &days {
-                let (a, b) = (read(day)?, read(&format!("p:{day}"))?);
-                let (answered, correct) = a
-                    .into_iter()
-                    .chain(b)
-                    .fold((0, 0), |(x, y), r| (x + r.answered, y + r.correct));
-                if answered > 0 {
-                    stats
-                        .last_days
-                        .push((day.trim_start_matches("d:").to_string(), answered, correct));
-                }
-            }
-            Ok(Some(stats))
+            })
         })
         .await
     }

@@ -2,9 +2,9 @@
 
 use rusqlite::params;
 
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 
-impl Store {
+impl SqliteStore {
     /// Notes that `process` (running `shards`) is alive at `now`.
     pub async fn heartbeat(&self, process: &str, shards: &str, now: i64) -> Result<(), StoreError> {
         let (process, shards) = (process.to_string(), shards.to_string());

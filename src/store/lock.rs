@@ -78,7 +78,7 @@ fn lock_one(
         }
         _ => e.to_string(),
     };
-    super::create_private_dir(path).map_err(err)?;
+    super::sqlite::create_private_dir(path).map_err(err)?;
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]

@@ -350,7 +350,7 @@ mod tests {
                     barrier.wait();
                     let mut conn = Connection::open(&path)?;
                     conn.busy_timeout(std::time::Duration::from_secs(10))?;
-                    crate::store::switch_to_wal(&conn)?;
+                    super::super::sqlite::switch_to_wal(&conn)?;
                     migrate(&mut conn)
                 })
             })

@@ -5,7 +5,7 @@
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 use crate::quiz::{Question, Quiz};
 
 #[derive(Debug, Clone)]
@@ -177,7 +177,7 @@ pub(super) fn from_live_answers(
     Ok(())
 }
 
-impl Store {
+impl SqliteStore {
     /// How many questions a member has to review.
     pub async fn mistake_count(&self, guild: u64, user: u64) -> Result<u64, StoreError> {
         self.read(move |conn| {

@@ -2,7 +2,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuildQuiz {
@@ -12,7 +12,7 @@ pub struct GuildQuiz {
     pub questions: usize,
 }
 
-impl Store {
+impl SqliteStore {
     /// Adds or replaces a server's quiz; returns true when it replaced one.
     #[allow(clippy::too_many_arguments)]
     pub async fn save_guild_quiz(

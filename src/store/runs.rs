@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::boards::{keys_for, practice_keys, Board};
 use super::mistakes::{self, ReviewItem};
-use super::{assignments, quiz_json, Store, StoreError};
+use super::{assignments, quiz_json, SqliteStore, StoreError};
 use crate::game::run::{Progress, RunKind, RunRefusal, Taken};
 use crate::quiz::{Pick, Quiz};
 
@@ -190,7 +190,7 @@ fn finish_on_boards(
     Ok(())
 }
 
-impl Store {
+impl SqliteStore {
     pub async fn run(&self, id: i64) -> Result<Option<RunRow>, StoreError> {
         self.read(move |conn| by_id(conn, id)).await
     }
@@ -228,18 +228,10 @@ impl Store {
                 "r.assignment_id = ?1 AND r.user_id = ?2",
                 params![assignment, user as i64],
             )?;
-            if !a.open || now >= a.due_at {
-                return Ok(AssignmentStart::Closed {
-                    due_at: a.due_at,
-                    run: existing,
-                });
-            }
-            if let Some(run) = existing {
-                return Ok(AssignmentStart::Run { run, resumed: true });
-            }
-            let questions = quiz_json::decode(&a.quiz_json)
-                .map(|q| q.questions.len())
-                .unwrap_or(0);
+            let questions = match assignment_start(&a, existing, now) {
+                Ok(answer) => return Ok(answer),
+                Err(questions) => questions,
+            };
             let id = new_run(
                 conn,
                 NewRun {
@@ -342,52 +334,25 @@ impl Store {
     /// Takes one answer of a run, with everything it changes, in one transaction.
     pub async fn answer_run(&self, a: RunAnswer) -> Result<RunAnswerOutcome, StoreError> {
         self.write(move |conn| {
-            let Some(mut run) = by_id(conn, a.run_id)? else {
+            let Some(run) = by_id(conn, a.run_id)? else {
                 return Ok(RunAnswerOutcome::Unknown);
             };
-            if run.user_id != a.user_id {
-                return Ok(RunAnswerOutcome::NotYours);
-            }
-            let quiz: Quiz = match quiz_json::decode(&run.quiz_json) {
-                Ok(q) => q,
-                Err(_) => return Ok(RunAnswerOutcome::Unknown),
+            let assignment_open = match (run.kind, run.assignment_id) {
+                (RunKind::Assignment, Some(id)) => conn
+                    .prepare_cached("SELECT state = 'open' FROM assignments WHERE id = ?1")?
+                    .query_row([id], |r| r.get(0))?,
+                _ => true,
             };
-            let Some(question) = quiz.questions.get(a.position) else {
-                let refusal = if a.position >= run.progress.questions && run.progress.is_finished() {
-                    RunRefusal::Finished
-                } else {
-                    RunRefusal::NotYet
-                };
-                return Ok(RunAnswerOutcome::Refused { run, refusal });
+            let step = match decide(run, &a, assignment_open) {
+                Ok(step) => step,
+                Err(outcome) => return Ok(outcome),
             };
-            // An assignment closes at its due time, or when the bot closed it.
-            let closes_at = match (run.kind, run.assignment_id) {
-                (RunKind::Assignment, Some(id)) => {
-                    let open: bool = conn
-                        .prepare_cached("SELECT state = 'open' FROM assignments WHERE id = ?1")?
-                        .query_row([id], |r| r.get(0))?;
-                    Some(if open { run.due_at.unwrap_or(i64::MAX) } else { i64::MIN })
-                }
-                _ => None,
-            };
-            let mut progress = run.progress;
-            let typed = a.typed.as_deref().map(str::trim);
-            let pick = match typed {
-                Some(text) if question.is_typed() => Pick::Typed(
-                    crate::game::typed_answer::matching(text, &question.accepted, question.exact)
-                        .and_then(|i| u8::try_from(i).ok()),
-                ),
-                Some(_) => Pick::Set(0), // text for a question with options: refused below
-                None => a.pick,
-            };
-            let taken = match progress.answer(a.position, pick, question, a.now, closes_at) {
-                Ok(t) => t,
-                Err(refusal) => return Ok(RunAnswerOutcome::Refused { run, refusal }),
-            };
+            let (run, taken) = (&step.run, step.taken);
             conn.prepare_cached(
                 "INSERT INTO run_answers (run_id, position, choice, correct, answered_at, typed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![run.id, a.position as i64, taken.choice, taken.correct, a.now, typed])?;
+            .execute(params![run.id, a.position as i64, taken.choice, taken.correct, a.now, step.typed])?;
+            let progress = run.progress;
             conn.prepare_cached(
                 "UPDATE runs SET answered = ?2, correct = ?3, streak = ?4, best_streak = ?5, finished_at = ?6 WHERE id = ?1",
             )?
@@ -397,41 +362,156 @@ impl Store {
                 progress.correct,
                 progress.streak,
                 progress.best_streak,
-                taken.finished.then_some(a.now)
+                run.finished_at
             ])?;
             let (guild, user) = (run.guild_id, run.user_id);
-            let boards: Vec<String> = match run.kind {
-                RunKind::Assignment => keys_for(a.now, a.tz, &run.quiz_id),
-                RunKind::Practice => practice_keys(&Board::Today.key(a.now, a.tz)),
-                RunKind::Review => Vec::new(),
-            };
             // Self-paced answers score one point each: there is no clock to race.
-            add_to_boards(conn, guild, user, &boards, u32::from(taken.correct), taken.correct)?;
+            add_to_boards(conn, guild, user, &step.boards, u32::from(taken.correct), taken.correct)?;
             if taken.finished {
-                finish_on_boards(conn, guild, user, &boards, progress.best_streak)?;
+                finish_on_boards(conn, guild, user, &step.boards, progress.best_streak)?;
             }
-            let (mistake_quiz, key) = match (run.kind, run.review_keys.get(a.position)) {
-                (RunKind::Review, Some(item)) => (item.quiz_id.clone(), item.key.clone()),
-                _ => (run.quiz_id.clone(), question.key()),
-            };
-            if taken.correct {
-                mistakes::clear(conn, guild, user, &mistake_quiz, &key)?;
-            } else if run.kind == RunKind::Review {
-                mistakes::touch(conn, guild, user, &mistake_quiz, &key, a.now)?;
-            } else {
-                mistakes::note(conn, guild, user, &mistake_quiz, &key, &quiz.title, question, a.now)?;
+            let (quiz_id, key) = (&step.mistake_quiz, &step.mistake_key);
+            match &step.mistake {
+                MistakeStep::Clear => mistakes::clear(conn, guild, user, quiz_id, key)?,
+                MistakeStep::Touch => mistakes::touch(conn, guild, user, quiz_id, key, a.now)?,
+                MistakeStep::Note { title, question } => {
+                    mistakes::note(conn, guild, user, quiz_id, key, title, question, a.now)?
+                }
             }
             conn.prepare_cached(
                 "INSERT INTO players (guild_id, user_id, name, seen_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at",
             )?
             .execute(params![guild as i64, user as i64, a.name, a.now])?;
-            run.progress = progress;
-            if taken.finished {
-                run.finished_at = Some(a.now);
-            }
-            Ok(RunAnswerOutcome::Taken { run, taken })
+            Ok(RunAnswerOutcome::Taken { run: step.run, taken })
         })
         .await
     }
+}
+
+/// Start on an assignment, decided from the assignment and the member's run of it so far:
+/// the answer, or `Err(questions)` — create a run of that many questions.
+pub(super) fn assignment_start(
+    a: &crate::store::AssignmentRow,
+    existing: Option<RunRow>,
+    now: i64,
+) -> Result<AssignmentStart, usize> {
+    if !a.open || now >= a.due_at {
+        return Ok(AssignmentStart::Closed {
+            due_at: a.due_at,
+            run: existing,
+        });
+    }
+    if let Some(run) = existing {
+        return Ok(AssignmentStart::Run { run, resumed: true });
+    }
+    Err(quiz_json::decode(&a.quiz_json)
+        .map(|q| q.questions.len())
+        .unwrap_or(0))
+}
+
+/// What an answer of a run does to the member's mistakes.
+#[derive(Debug, Clone)]
+pub(super) enum MistakeStep {
+    /// Right: the mistake (if any) is gone.
+    Clear,
+    /// Wrong again in a review: the mistake stays, now the most recent.
+    Touch,
+    /// Wrong: noted, with the question as it was asked.
+    Note {
+        title: String,
+        question: Box<crate::quiz::Question>,
+    },
+}
+
+/// An answer of a run, decided before anything is written (the same for every backend): the
+/// run as it is after the answer, what was taken, and where it counts.
+#[derive(Debug, Clone)]
+pub(super) struct RunStep {
+    pub run: RunRow,
+    pub taken: Taken,
+    /// The typed text, trimmed, as stored.
+    pub typed: Option<String>,
+    pub boards: Vec<String>,
+    pub mistake: MistakeStep,
+    pub mistake_quiz: String,
+    pub mistake_key: String,
+}
+
+/// Judges an answer of `run` (as stored before it). `assignment_open`: for an assignment run,
+/// whether the bot has not closed its assignment. An answer that is not taken gives the
+/// outcome to reply with (as big as the step: boxing it would buy nothing).
+#[allow(clippy::result_large_err)]
+pub(super) fn decide(
+    mut run: RunRow,
+    a: &RunAnswer,
+    assignment_open: bool,
+) -> Result<RunStep, RunAnswerOutcome> {
+    if run.user_id != a.user_id {
+        return Err(RunAnswerOutcome::NotYours);
+    }
+    let Ok(quiz) = quiz_json::decode(&run.quiz_json) else {
+        return Err(RunAnswerOutcome::Unknown);
+    };
+    let Some(question) = quiz.questions.get(a.position) else {
+        let refusal = if a.position >= run.progress.questions && run.progress.is_finished() {
+            RunRefusal::Finished
+        } else {
+            RunRefusal::NotYet
+        };
+        return Err(RunAnswerOutcome::Refused { run, refusal });
+    };
+    // An assignment closes at its due time, or when the bot closed it.
+    let closes_at = match (run.kind, run.assignment_id) {
+        (RunKind::Assignment, Some(_)) if assignment_open => Some(run.due_at.unwrap_or(i64::MAX)),
+        (RunKind::Assignment, Some(_)) => Some(i64::MIN),
+        _ => None,
+    };
+    let mut progress = run.progress;
+    let typed = a.typed.as_deref().map(str::trim);
+    let pick = match typed {
+        Some(text) if question.is_typed() => Pick::Typed(
+            crate::game::typed_answer::matching(text, &question.accepted, question.exact)
+                .and_then(|i| u8::try_from(i).ok()),
+        ),
+        Some(_) => Pick::Set(0), // text for a question with options: refused below
+        None => a.pick,
+    };
+    let taken = match progress.answer(a.position, pick, question, a.now, closes_at) {
+        Ok(t) => t,
+        Err(refusal) => return Err(RunAnswerOutcome::Refused { run, refusal }),
+    };
+    let boards: Vec<String> = match run.kind {
+        RunKind::Assignment => keys_for(a.now, a.tz, &run.quiz_id),
+        RunKind::Practice => practice_keys(&Board::Today.key(a.now, a.tz)),
+        RunKind::Review => Vec::new(),
+    };
+    let (mistake_quiz, mistake_key) = match (run.kind, run.review_keys.get(a.position)) {
+        (RunKind::Review, Some(item)) => (item.quiz_id.clone(), item.key.clone()),
+        _ => (run.quiz_id.clone(), question.key()),
+    };
+    let mistake = if taken.correct {
+        MistakeStep::Clear
+    } else if run.kind == RunKind::Review {
+        MistakeStep::Touch
+    } else {
+        MistakeStep::Note {
+            title: quiz.title.clone(),
+            question: Box::new(question.clone()),
+        }
+    };
+    let typed = typed.map(str::to_string);
+    run.progress = progress;
+    if taken.finished {
+        run.finished_at = Some(a.now);
+    }
+    Ok(RunStep {
+        run,
+        taken,
+        typed,
+        boards,
+        mistake,
+        mistake_quiz,
+        mistake_key,
+    })
 }

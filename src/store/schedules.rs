@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Row};
 
 use super::assignments::{self, NewAssignment};
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 use crate::game::records::{ScheduleMode, ScheduleRow};
 
 #[derive(Debug, Clone)]
@@ -51,7 +51,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<ScheduleRow> {
     })
 }
 
-impl Store {
+impl SqliteStore {
     pub async fn add_schedule(&self, s: NewSchedule) -> Result<i64, StoreError> {
         self.write(move |conn| {
             conn.prepare_cached(

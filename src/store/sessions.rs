@@ -2,7 +2,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 use crate::game::scoring::Scoring;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub enum SessionState {
 }
 
 impl SessionState {
-    fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             SessionState::Running => "running",
             SessionState::Finished => "finished",
@@ -25,7 +25,7 @@ impl SessionState {
         }
     }
 
-    fn parse(s: &str) -> SessionState {
+    pub(crate) fn parse(s: &str) -> SessionState {
         match s {
             "running" => SessionState::Running,
             "finished" => SessionState::Finished,
@@ -127,7 +127,7 @@ fn sessions_where(
     rows.collect()
 }
 
-impl Store {
+impl SqliteStore {
     /// Records a new running session; [`StoreError::ChannelBusy`] when the channel has one.
     pub async fn create_session(&self, s: NewSession) -> Result<i64, StoreError> {
         let result = self

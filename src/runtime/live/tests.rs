@@ -186,6 +186,7 @@ fn fixture(refuse: Option<&'static str>) -> Fixture {
         shards: crate::config::ShardPlan::default(),
         metrics_listen: None,
         database: dir.path().join("quizbot.db"),
+        database_url: None,
         quizzes_dir: dir.path().join("quizzes"),
         live,
         study: StudyConfig::default(),
