@@ -4,6 +4,7 @@
 #
 #   docker build -t quizbot .
 #   docker run -e DISCORD_TOKEN=… -v quizbot-data:/data quizbot
+#   docker run -e DISCORD_TOKEN=… -e QUIZBOT_DATABASE_URL=postgres://… quizbot   # PostgreSQL instead
 #   docker run --rm quizbot rehearse          # a whole quiz against the built-in simulator
 
 FROM rust:1-bookworm AS build

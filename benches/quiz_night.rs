@@ -11,7 +11,10 @@
 //! "0"; e.g. "0,50,100,150" — Discord answers in tens to hundreds of ms, loopback in µs),
 //! QUIZ_NIGHT_SHAPES (which questions burst, default "buttons,multi,typed": letter buttons, a
 //! multi-select question answered in its select menu, and a typed answer — the Answer button
-//! opens a modal, and the submitted text is what is acknowledged and timed).
+//! opens a modal, and the submitted text is what is acknowledged and timed),
+//! QUIZ_NIGHT_DATABASES (default "sqlite"; "sqlite,postgres" runs the bot on each, in the same
+//! run, and the leaderboard on each; PostgreSQL needs QUIZBOT_TEST_POSTGRES, an admin URL —
+//! `eval "$(bash .ci/postgres start)"` — and gets a new database per run).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -20,6 +23,8 @@ use std::time::{Duration, Instant};
 
 use discord_sim::log::Entry;
 
+#[path = "../tests/postgres/mod.rs"]
+mod postgres;
 mod support;
 use discord_sim::{Sim, SimConfig};
 use poise::serenity_prelude as serenity;
@@ -60,6 +65,15 @@ fn main() {
         .split(',')
         .filter_map(|l| l.trim().parse().ok())
         .collect();
+    let databases: Vec<Database> = std::env::var("QUIZ_NIGHT_DATABASES")
+        .unwrap_or_else(|_| "sqlite".into())
+        .split(',')
+        .filter_map(|d| match d.trim() {
+            "sqlite" => Some(Database::Sqlite),
+            "postgres" => Some(Database::Postgres),
+            _ => None,
+        })
+        .collect();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -72,31 +86,35 @@ fn main() {
     for &shape in &shapes {
         for &latency in &latencies {
             for &p in &players {
-                let mut bot_runs = Vec::new();
-                let mut floor_runs = Vec::new();
-                for run in 0..runs {
-                    let b = rt.block_on(burst(p, Kind::Bot, shape, latency));
-                    println!(
-                        "{shape:?} L={latency:>3} ms P={p:>6} run {} bot   {}",
-                        run + 1,
-                        b.line()
-                    );
-                    bot_runs.push(b);
-                    let f = rt.block_on(burst(p, Kind::Floor, shape, latency));
-                    println!(
-                        "{shape:?} L={latency:>3} ms P={p:>6} run {} floor {}",
-                        run + 1,
-                        f.line()
-                    );
-                    floor_runs.push(f);
+                for &db in &databases {
+                    let mut bot_runs = Vec::new();
+                    let mut floor_runs = Vec::new();
+                    for run in 0..runs {
+                        let b = rt.block_on(burst(p, Kind::Bot, shape, latency, db));
+                        println!(
+                            "{shape:?} {db:?} L={latency:>3} ms P={p:>6} run {} bot   {}",
+                            run + 1,
+                            b.line()
+                        );
+                        bot_runs.push(b);
+                        let f = rt.block_on(burst(p, Kind::Floor, shape, latency, db));
+                        println!(
+                            "{shape:?} {db:?} L={latency:>3} ms P={p:>6} run {} floor {}",
+                            run + 1,
+                            f.line()
+                        );
+                        floor_runs.push(f);
+                    }
+                    println!("\n{shape:?} on {db:?}:");
+                    summary(p, latency, &bot_runs, &floor_runs);
                 }
-                println!("\n{shape:?}:");
-                summary(p, latency, &bot_runs, &floor_runs);
             }
         }
     }
     if answers > 0 {
-        rt.block_on(leaderboard(answers));
+        for &db in &databases {
+            rt.block_on(leaderboard(answers, db));
+        }
     }
 }
 
@@ -123,6 +141,13 @@ impl Shape {
             Shape::Typed => "bench-typed",
         }
     }
+}
+
+/// Where the bot keeps its data.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Database {
+    Sqlite,
+    Postgres,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -276,7 +301,13 @@ explanation = "Softmax exponentiates each score and divides by the sum, so the w
     config
 }
 
-async fn burst(players: usize, kind: Kind, shape: Shape, latency_ms: u64) -> Run {
+async fn burst(
+    players: usize,
+    kind: Kind,
+    shape: Shape,
+    latency_ms: u64,
+    database: Database,
+) -> Run {
     let sim = Sim::start(SimConfig {
         latency_ms,
         ..SimConfig::default()
@@ -288,12 +319,23 @@ async fn burst(players: usize, kind: Kind, shape: Shape, latency_ms: u64) -> Run
     let dir = tempfile::tempdir().unwrap();
     let config = bench_dir(dir.path());
     let db = dir.path().join("quizbot.sqlite3");
+    let url = match (kind, database) {
+        (Kind::Bot, Database::Postgres) => Some(
+            postgres::fresh_database("quiz_night")
+                .await
+                .expect("QUIZBOT_TEST_POSTGRES names the server"),
+        ),
+        _ => None,
+    };
     let mut command = match kind {
         Kind::Bot => {
             let mut c = Command::new(env!("CARGO_BIN_EXE_quizbot"));
             c.args(["--config", config.to_str().unwrap(), "run"])
                 .env("QUIZBOT_DATABASE", &db)
                 .env("QUIZBOT_QUIZZES_DIR", dir.path().join("quizzes"));
+            if let Some(url) = &url {
+                c.env("QUIZBOT_DATABASE_URL", url);
+            }
             c
         }
         Kind::Floor => {
@@ -501,9 +543,14 @@ async fn burst(players: usize, kind: Kind, shape: Shape, latency_ms: u64) -> Run
         ..Run::default()
     };
     if kind == Kind::Bot {
-        run.committed = rusqlite::Connection::open(&db)
-            .and_then(|c| c.query_row("SELECT COUNT(*) FROM answers", [], |r| r.get::<_, i64>(0)))
-            .map_or(0, |n| n as usize);
+        run.committed = match &url {
+            Some(url) => postgres::numbers(url, "SELECT COUNT(*) FROM answers").await[0] as usize,
+            None => rusqlite::Connection::open(&db)
+                .and_then(|c| {
+                    c.query_row("SELECT COUNT(*) FROM answers", [], |r| r.get::<_, i64>(0))
+                })
+                .map_or(0, |n| n as usize),
+        };
         // Question end → reveal edit, and the results message for P players.
         let t0 = Instant::now();
         sim.command(setup.owner, channel, "quiz next", &[]).unwrap();
@@ -589,8 +636,9 @@ fn floor_bot() {
     });
 }
 
-/// `/leaderboard` with `answers` answers stored: the store's own queries, timed.
-async fn leaderboard(answers: usize) {
+/// `/leaderboard` with `answers` answers stored: the store's own queries, timed. The data is
+/// seeded into SQLite; for PostgreSQL it is then moved there by `migrate-db`'s copy (timed).
+async fn leaderboard(answers: usize, database: Database) {
     use quizbot::store::Store;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.sqlite3");
@@ -659,14 +707,32 @@ async fn leaderboard(answers: usize) {
         .unwrap();
         tx.commit().unwrap();
     }
-    let store = Store::open(&path).unwrap();
     let boards: i64 = rusqlite::Connection::open(&path)
         .unwrap()
         .query_row("SELECT COUNT(*) FROM board_totals", [], |r| r.get(0))
         .unwrap();
+    let seeded = seeded.elapsed().as_secs_f64();
+    let store = match database {
+        Database::Sqlite => Store::open(&path).unwrap(),
+        Database::Postgres => {
+            let url = postgres::fresh_database("leaderboard")
+                .await
+                .expect("QUIZBOT_TEST_POSTGRES names the server");
+            let pg = quizbot::store::PgStore::connect(&url).await.unwrap();
+            let t = Instant::now();
+            let copied = quizbot::store::copy_from_sqlite(&path, &pg).await.unwrap();
+            let rows: u64 = copied.iter().map(|c| c.inserted).sum();
+            println!(
+                "\nmigrate-db: {rows} rows copied from SQLite to PostgreSQL in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+            // Fresh statistics, as autovacuum gives a real database soon after a bulk load.
+            postgres::numbers(&url, "ANALYZE").await;
+            Store::from(pg)
+        }
+    };
     println!(
-        "\nleaderboard: {answers} answers, {players} players, {boards} board rows (seeded in {:.1} s)",
-        seeded.elapsed().as_secs_f64()
+        "\nleaderboard on {database:?}: {answers} answers, {players} players, {boards} board rows (seeded in {seeded:.1} s)"
     );
     for board in ["all", "m:2023-12"] {
         let mut times = Vec::with_capacity(1000);

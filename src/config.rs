@@ -430,6 +430,28 @@ mod tests {
     }
 
     #[test]
+    fn a_postgres_url_from_the_file_or_the_environment() {
+        assert_eq!(load("", &[]).unwrap().database_url, None);
+        let c = load("[database]\nurl = \"postgres://q@db/quizbot\"\n", &[]).unwrap();
+        assert_eq!(c.database_url.as_deref(), Some("postgres://q@db/quizbot"));
+        let c = load(
+            "[database]\nurl = \"postgres://q@db/quizbot\"\n",
+            &[("QUIZBOT_DATABASE_URL", "postgresql://other@db2/x")],
+        )
+        .unwrap();
+        assert_eq!(c.database_url.as_deref(), Some("postgresql://other@db2/x"));
+        // An empty variable means "not set", as for the other variables.
+        let c = load("", &[("QUIZBOT_DATABASE_URL", " ")]).unwrap();
+        assert_eq!(c.database_url, None);
+        let e = load("[database]\nurl = \"sqlite://x.db\"\n", &[]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("database.url: must be a PostgreSQL URL"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn defaults_then_file_then_environment() {
         let c = load(
             "[live]\nseconds = 30\n[database]\npath = \"x.db\"\n",

@@ -44,6 +44,40 @@ fn a_database_locked_by_another_process_stops_the_start() {
     holder.execute_batch("ROLLBACK").unwrap();
 }
 
+/// PostgreSQL that cannot be reached (no server at that socket): exit 1 before Discord,
+/// naming the server without its password, and nothing written where the SQLite file would be.
+#[test]
+fn an_unreachable_postgres_stops_the_start_without_showing_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("quizbot.sqlite3");
+    let out = quizbot(&db)
+        .env(
+            "QUIZBOT_DATABASE_URL",
+            "postgres://quizbot:hunter2@%2Fno%2Fsuch%2Fsocket%2Fdir/quizbot",
+        )
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cannot use the database postgres://quizbot:***@"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(!db.exists(), "the SQLite file is not touched");
+    // Not a PostgreSQL URL: a configuration error, said as one.
+    let out = quizbot(&db)
+        .env("QUIZBOT_DATABASE_URL", "mysql://x@y/z")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("database.url: must be a PostgreSQL URL"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn a_corrupt_database_stops_the_start() {
     let dir = tempfile::tempdir().unwrap();

@@ -19,6 +19,14 @@ pub fn run(
             return Ok(false);
         }
     };
+    if let Some(url) = &config.database_url {
+        eprintln!(
+            "quizbot backup: the database is PostgreSQL ({}); back it up with pg_dump — quizbot \
+             backup copies the SQLite file",
+            crate::store::redact(url)
+        );
+        return Ok(false);
+    }
     match backup(&config.database, target) {
         Ok(done) => {
             writeln!(
