@@ -32,23 +32,13 @@ fn start_half(sim: &Sim, dir: &Path, url: &str, range: &str) -> Bot {
         .expect("start quizbot"))
 }
 
-fn logs(dir: &Path) -> String {
-    ["0-1", "2-3"]
-        .iter()
-        .map(|r| {
-            let log = std::fs::read_to_string(dir.join(format!("bot-{r}.log"))).unwrap_or_default();
-            format!("--- shards {r}:\n{log}")
-        })
-        .collect()
-}
-
 async fn wait_shards(sim: &Sim, dir: &Path) {
     sim.wait_until(WAIT, "the shards to connect", |s| {
         let (up, _) = s.connected_shards();
         (0..4).all(|id| up.contains(&id)).then_some(())
     })
     .await
-    .unwrap_or_else(|e| panic!("{e}\n{}", logs(dir)));
+    .unwrap_or_else(|e| panic!("{e}\n{}", process::shard_logs(dir)));
 }
 
 async fn start_quiz(sim: &Sim, g: &GuildSetup) {
@@ -186,26 +176,14 @@ async fn a_process_killed_in_a_burst_on_postgres_loses_no_acknowledged_answer() 
         (locked_in(s, q2.id).len() == 500).then_some(())
     })
     .await
-    .unwrap_or_else(|e| panic!("{e}\n{}", logs(dir.path())));
+    .unwrap_or_else(|e| panic!("{e}\n{}", process::shard_logs(dir.path())));
     assert_eq!(stored(&url, g2.guild).await, (500, 500));
 
     // Back again: its quiz resumes where it was (Question 1 not posted again); the next
     // question comes once, and the first question's answers count once on the board.
     let _low = start_half(&sim, dir.path(), &url, "0-1");
     wait_shards(&sim, dir.path()).await;
-    let mut tries = 0;
-    loop {
-        let h = sim
-            .command(g0.owner, g0.channels[0], "quiz next", &[])
-            .unwrap();
-        let r = sim.wait_response(&h, WAIT).await.unwrap();
-        let text = r.original.map(|m| m.content).unwrap_or_default();
-        tries += 1;
-        if !text.contains("restarting") || tries == 50 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    process::next_after_restart(&sim, g0.owner, g0.channels[0]).await;
     titled(&sim, g0.channels[0], g0.owner, "Question 2 of 2").await;
     assert_eq!(titled_count(&sim, g0.channels[0], "Question 1"), 1);
     assert_eq!(titled_count(&sim, g0.channels[0], "Question 2"), 1);

@@ -37,17 +37,6 @@ fn start_half(sim: &Sim, dir: &Path, range: &str) -> Bot {
     .expect("start quizbot"))
 }
 
-/// What the shard processes in `dir` wrote to stderr, for a failure's message.
-fn logs(dir: &Path) -> String {
-    ["0-1", "2-3"]
-        .iter()
-        .map(|r| {
-            let log = std::fs::read_to_string(dir.join(format!("bot-{r}.log"))).unwrap_or_default();
-            format!("--- shards {r}:\n{log}")
-        })
-        .collect()
-}
-
 /// Runs the bot until it exits (at most `WAIT`); its exit code and stderr.
 async fn run_to_exit(mut c: Command) -> (Option<i32>, String) {
     let child = c
@@ -84,7 +73,7 @@ async fn wait_shards(sim: &Sim, want: &[u32], dir: &Path) {
         want.iter().all(|id| up.contains(id)).then_some(())
     })
     .await
-    .unwrap_or_else(|e| panic!("shards {want:?}: {e}\n{}", logs(dir)));
+    .unwrap_or_else(|e| panic!("shards {want:?}: {e}\n{}", process::shard_logs(dir)));
 }
 
 async fn reply(sim: &Sim, user: u64, channel: u64, name: &str, args: &[(&str, discord_sim::Arg)]) {
@@ -234,19 +223,7 @@ async fn two_processes_split_four_shards_over_one_database() {
     .await
     .unwrap();
     wait_shards(&sim, &[0, 1, 2, 3], dir.path()).await;
-    let mut tries = 0;
-    loop {
-        let h = sim
-            .command(g0.owner, g0.channels[0], "quiz next", &[])
-            .unwrap();
-        let r = sim.wait_response(&h, WAIT).await.unwrap();
-        let text = r.original.map(|m| m.content).unwrap_or_default();
-        tries += 1;
-        if !text.contains("restarting") || tries == 50 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    process::next_after_restart(&sim, g0.owner, g0.channels[0]).await;
     titled(&sim, g0.channels[0], g0.owner, "Question 2 of 2").await;
     assert_eq!(titled_count(&sim, g0.channels[0], "Question 1"), 1);
     assert_eq!(titled_count(&sim, g2.channels[0], "Question 1"), 1);

@@ -103,3 +103,29 @@ pub fn locked_in(sim: &Sim, message: u64) -> Vec<u64> {
     users.dedup();
     users
 }
+
+/// What the shard processes in `dir` wrote to stderr (`bot-0-1.log`, `bot-2-3.log`), for a
+/// failure's message.
+pub fn shard_logs(dir: &Path) -> String {
+    ["0-1", "2-3"]
+        .iter()
+        .map(|r| {
+            let log = std::fs::read_to_string(dir.join(format!("bot-{r}.log"))).unwrap_or_default();
+            format!("--- shards {r}:\n{log}")
+        })
+        .collect()
+}
+
+/// `/quiz next` in `channel` until the bot is past "restarting" (a process just started
+/// again recovers its quizzes first).
+pub async fn next_after_restart(sim: &Sim, host: u64, channel: u64) {
+    for _ in 0..50 {
+        let h = sim.command(host, channel, "quiz next", &[]).unwrap();
+        let r = sim.wait_response(&h, WAIT).await.unwrap();
+        let text = r.original.map(|m| m.content).unwrap_or_default();
+        if !text.contains("restarting") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

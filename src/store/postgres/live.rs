@@ -4,7 +4,7 @@
 
 use tokio_postgres::Row;
 
-use super::{count, execute, get, id, query, query_opt, PgStore};
+use super::{count, execute, get, id, owned, query, query_opt, PgStore};
 use crate::game::live::Answer;
 use crate::game::records::{BoardRow, MemberStats};
 use crate::game::scoring::Scoring;
@@ -107,18 +107,14 @@ impl PgStore {
         opened_at: i64,
         deadline_at: i64,
     ) -> Result<(), StoreError> {
-        self.write(move |c| async move {
-            execute(
-                &c,
-                "INSERT INTO posted_questions (session_id, position, question_index, opened_at, deadline_at)
+        self.change(
+            "INSERT INTO posted_questions (session_id, position, question_index, opened_at, deadline_at)
                  VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (session_id, position) DO UPDATE SET opened_at = excluded.opened_at, deadline_at = excluded.deadline_at",
-                &[&session, &(position as i64), &(question_index as i64), &opened_at, &deadline_at],
-            )
-            .await
-            .map(drop)
-        })
+            owned![session, position as i64, question_index as i64, opened_at, deadline_at],
+        )
         .await
+            .map(drop)
     }
 
     pub async fn set_question_message(
@@ -127,16 +123,12 @@ impl PgStore {
         position: usize,
         message_id: u64,
     ) -> Result<(), StoreError> {
-        self.write(move |c| async move {
-            execute(
-                &c,
-                "UPDATE posted_questions SET message_id = $3 WHERE session_id = $1 AND position = $2",
-                &[&session, &(position as i64), &(message_id as i64)],
-            )
-            .await
-            .map(drop)
-        })
+        self.change(
+            "UPDATE posted_questions SET message_id = $3 WHERE session_id = $1 AND position = $2",
+            owned![session, position as i64, message_id as i64],
+        )
         .await
+        .map(drop)
     }
 
     pub async fn finish_session(
@@ -199,16 +191,12 @@ impl PgStore {
         session: i64,
         message_id: u64,
     ) -> Result<(), StoreError> {
-        self.write(move |c| async move {
-            execute(
-                &c,
-                "UPDATE sessions SET results_message_id = $2 WHERE id = $1",
-                &[&session, &(message_id as i64)],
-            )
-            .await
-            .map(drop)
-        })
+        self.change(
+            "UPDATE sessions SET results_message_id = $2 WHERE id = $1",
+            owned![session, message_id as i64],
+        )
         .await
+        .map(drop)
     }
 
     pub async fn session(&self, id: i64) -> Result<Option<SessionRow>, StoreError> {
@@ -567,17 +555,13 @@ impl PgStore {
         tz: chrono_tz::Tz,
     ) -> Result<(), StoreError> {
         let name = tz.name().to_string();
-        self.write(move |c| async move {
-            execute(
-                &c,
-                "INSERT INTO guild_settings (guild_id, timezone) VALUES ($1, $2)
+        self.change(
+            "INSERT INTO guild_settings (guild_id, timezone) VALUES ($1, $2)
                  ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone",
-                &[&(guild_id as i64), &name],
-            )
-            .await
-            .map(drop)
-        })
+            owned![guild_id as i64, name],
+        )
         .await
+        .map(drop)
     }
 
     pub async fn guild_timezone(&self, guild_id: u64) -> Result<chrono_tz::Tz, StoreError> {

@@ -141,6 +141,17 @@ pub(super) fn id(row: &Row, i: usize) -> Result<u64, StoreError> {
 
 pub(super) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
+/// A statement's parameters, owned: for a statement the writer runs later ([`PgStore::change`]).
+pub(super) type Owned = Vec<Box<dyn ToSql + Send + Sync>>;
+
+/// `owned![a, b]`: the [`Owned`] parameters `a`, `b`.
+macro_rules! owned {
+    ($($v:expr),* $(,)?) => {
+        vec![$(Box::new($v) as Box<dyn tokio_postgres::types::ToSql + Send + Sync>),*]
+    };
+}
+pub(super) use owned;
+
 pub(super) async fn execute(
     c: &ClientWrapper,
     sql: &str,
@@ -265,6 +276,17 @@ impl PgStore {
     /// A pooled connection for reads.
     pub(super) async fn reader(&self) -> Result<deadpool_postgres::Object, StoreError> {
         self.pool.get().await.map_err(pool_error)
+    }
+
+    /// One statement in the writer's next transaction; how many rows it changed, once
+    /// committed.
+    pub(super) async fn change(&self, sql: &'static str, params: Owned) -> Result<u64, StoreError> {
+        self.write(move |c| async move {
+            let refs: Vec<&(dyn ToSql + Sync)> =
+                params.iter().map(|p| &**p as &(dyn ToSql + Sync)).collect();
+            execute(&c, sql, &refs).await
+        })
+        .await
     }
 
     /// Runs `f` inside the writer's next transaction; resolves once it is committed.

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use tokio_postgres::Row;
 
 use super::writer::Conn;
-use super::{count, execute, get, id, query, query_one, query_opt, PgStore};
+use super::{count, execute, get, id, owned, query, query_one, query_opt, PgStore};
 use crate::game::records::{AssignmentResults, ScheduleMode, ScheduleRow};
 use crate::game::run::{Progress, RunKind};
 use crate::quiz::Quiz;
@@ -39,7 +39,10 @@ fn assignment_row(r: &Row) -> Result<AssignmentRow, StoreError> {
     })
 }
 
-async fn assignment_by_id(c: &Conn, id: i64) -> Result<Option<AssignmentRow>, StoreError> {
+async fn assignment_by_id(
+    c: &deadpool_postgres::ClientWrapper,
+    id: i64,
+) -> Result<Option<AssignmentRow>, StoreError> {
     let sql = format!("SELECT {ASSIGNMENT_COLUMNS} FROM assignments WHERE id = $1");
     query_opt(c, &sql, &[&id])
         .await?
@@ -179,26 +182,17 @@ impl PgStore {
     }
 
     pub async fn set_assignment_message(&self, id: i64, message: u64) -> Result<(), StoreError> {
-        self.write(move |c| async move {
-            execute(
-                &c,
-                "UPDATE assignments SET message_id = $2 WHERE id = $1",
-                &[&id, &(message as i64)],
-            )
-            .await
-            .map(drop)
-        })
+        self.change(
+            "UPDATE assignments SET message_id = $2 WHERE id = $1",
+            owned![id, message as i64],
+        )
         .await
+        .map(drop)
     }
 
     pub async fn assignment(&self, id: i64) -> Result<Option<AssignmentRow>, StoreError> {
         let c = self.reader().await?;
-        let sql = format!("SELECT {ASSIGNMENT_COLUMNS} FROM assignments WHERE id = $1");
-        query_opt(&c, &sql, &[&id])
-            .await?
-            .as_ref()
-            .map(assignment_row)
-            .transpose()
+        assignment_by_id(&c, id).await
     }
 
     pub async fn due_assignments(&self, now: i64) -> Result<Vec<AssignmentRow>, StoreError> {
@@ -227,43 +221,31 @@ impl PgStore {
     }
 
     pub async fn close_assignment(&self, id: i64) -> Result<bool, StoreError> {
-        self.write(move |c| async move {
-            let n = execute(
-                &c,
-                "UPDATE assignments SET state = 'closed' WHERE id = $1 AND state = 'open'",
-                &[&id],
-            )
-            .await?;
-            Ok(n == 1)
-        })
+        self.change(
+            "UPDATE assignments SET state = 'closed' WHERE id = $1 AND state = 'open'",
+            owned![id],
+        )
         .await
+        .map(|n| n == 1)
     }
 
     pub async fn abandon_assignment(&self, id: i64) -> Result<(), StoreError> {
-        self.write(move |c| async move {
-            execute(
-                &c,
-                "UPDATE assignments SET state = 'closed', results_attempts = 5 WHERE id = $1",
-                &[&id],
-            )
-            .await
-            .map(drop)
-        })
+        self.change(
+            "UPDATE assignments SET state = 'closed', results_attempts = 5 WHERE id = $1",
+            owned![id],
+        )
         .await
+        .map(drop)
     }
 
     pub async fn results_posted(&self, id: i64, message: Option<u64>) -> Result<(), StoreError> {
-        self.write(move |c| async move {
-            execute(
-                &c,
-                "UPDATE assignments SET results_attempts = results_attempts + 1,
+        self.change(
+            "UPDATE assignments SET results_attempts = results_attempts + 1,
                    results_message_id = COALESCE($2, results_message_id) WHERE id = $1",
-                &[&id, &message.map(|m| m as i64)],
-            )
-            .await
-            .map(drop)
-        })
+            owned![id, message.map(|m| m as i64)],
+        )
         .await
+        .map(drop)
     }
 
     pub async fn assignment_results(
@@ -608,16 +590,12 @@ impl PgStore {
     }
 
     pub async fn remove_schedule(&self, guild: u64, id: i64, now: i64) -> Result<bool, StoreError> {
-        self.write(move |c| async move {
-            let n = execute(
-                &c,
-                "UPDATE schedules SET removed_at = $3 WHERE id = $1 AND guild_id = $2 AND removed_at IS NULL",
-                &[&id, &(guild as i64), &now],
-            )
-            .await?;
-            Ok(n == 1)
-        })
+        self.change(
+            "UPDATE schedules SET removed_at = $3 WHERE id = $1 AND guild_id = $2 AND removed_at IS NULL",
+            owned![id, guild as i64, now],
+        )
         .await
+            .map(|n| n == 1)
     }
 
     pub async fn series_uses(&self, guild: u64) -> Result<HashMap<String, u32>, StoreError> {

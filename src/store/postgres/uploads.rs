@@ -1,7 +1,7 @@
 //! Uploaded quizzes, their pictures, and the processes' heartbeats on PostgreSQL — the
 //! operations of the SQLite files `quizzes.rs` and `heartbeats.rs`.
 
-use super::{execute, get, query, query_opt, PgStore};
+use super::{execute, get, owned, query, query_opt, PgStore};
 use crate::store::{GuildQuiz, StoreError};
 
 impl PgStore {
@@ -98,17 +98,13 @@ impl PgStore {
 
     pub async fn heartbeat(&self, process: &str, shards: &str, now: i64) -> Result<(), StoreError> {
         let (process, shards) = (process.to_string(), shards.to_string());
-        self.write(move |c| async move {
-            execute(
-                &c,
-                "INSERT INTO process_heartbeats (process, shards, at) VALUES ($1, $2, $3)
+        self.change(
+            "INSERT INTO process_heartbeats (process, shards, at) VALUES ($1, $2, $3)
                  ON CONFLICT (process) DO UPDATE SET shards = excluded.shards, at = excluded.at",
-                &[&process, &shards, &now],
-            )
-            .await
-            .map(drop)
-        })
+            owned![process, shards, now],
+        )
         .await
+        .map(drop)
     }
 
     pub async fn heartbeats(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
