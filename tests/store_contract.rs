@@ -157,6 +157,33 @@ async fn answers_are_committed_once_per_player_per_question(db: Db) {
     assert_eq!((stored, refused), (1_000, 1_000));
     assert_eq!(store.answer_count(s, 0).await.unwrap(), 1_000);
 
+    // An answer that cannot be stored (its session does not exist) fails alone; the answers
+    // committed with it are stored.
+    let mut tasks = Vec::new();
+    for user in 2_000..2_050u64 {
+        let one = store.clone();
+        tasks.push(tokio::spawn(async move {
+            one.insert_answer(answer(s, 0, user, true, 1), false).await
+        }));
+        if user == 2_025 {
+            let bad = store.clone();
+            tasks.push(tokio::spawn(async move {
+                bad.insert_answer(answer(s + 999, 0, user, true, 1), false)
+                    .await
+            }));
+        }
+    }
+    let (mut ok, mut failed) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(Inserted::Stored) => ok += 1,
+            Ok(other) => panic!("{other:?}"),
+            Err(_) => failed += 1,
+        }
+    }
+    assert_eq!((ok, failed), (50, 1));
+    assert_eq!(store.answer_count(s, 0).await.unwrap(), 1_050);
+
     // allow_change: the later answer replaces the first.
     let mut changed = answer(s, 0, 7, true, 500);
     changed.answer.choice = 3;
@@ -167,7 +194,23 @@ async fn answers_are_committed_once_per_player_per_question(db: Db) {
     let mine = store.answers_of(s, 7).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!((mine[0].1.choice, mine[0].1.points), (3, 500));
-    assert_eq!(store.answer_count(s, 0).await.unwrap(), 1_000);
+    assert_eq!(store.answer_count(s, 0).await.unwrap(), 1_050);
+    // Changes that wait together: each is taken, one answer remains, and it is one of them.
+    let mut tasks = Vec::new();
+    for choice in 4..9u16 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut a = answer(s, 0, 8, true, 400);
+            a.answer.choice = choice;
+            store.insert_answer(a, true).await
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap(), Inserted::Stored);
+    }
+    let mine = store.answers_of(s, 8).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!((4..9).contains(&mine[0].1.choice), "{mine:?}");
 
     // Typed answers keep their text; recovery reads everything with names.
     let mut typed = answer(s, 1, 7, false, 0);
@@ -175,7 +218,7 @@ async fn answers_are_committed_once_per_player_per_question(db: Db) {
     typed.answer.choice = u16::MAX;
     store.insert_answer(typed, false).await.unwrap();
     let all = store.session_answers(s).await.unwrap();
-    assert_eq!(all.len(), 1_001);
+    assert_eq!(all.len(), 1_051);
     let last = all.last().unwrap();
     assert_eq!((last.position, last.user_id), (1, 7));
     assert_eq!(last.name, "player7");

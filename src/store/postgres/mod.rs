@@ -13,6 +13,7 @@
 //! boards), `study.rs` (assignments, runs, mistakes, schedules), `uploads.rs` (quizzes,
 //! pictures, heartbeats).
 
+mod answers;
 mod copy;
 mod live;
 mod locks;
@@ -298,7 +299,7 @@ impl PgStore {
     {
         let (value_tx, value_rx) = oneshot::channel();
         let (done_tx, done_rx) = oneshot::channel();
-        let job = writer::Job {
+        let job = writer::Job::Run {
             run: Box::new(move |conn| {
                 Box::pin(async move {
                     let value = f(conn).await?;
