@@ -7,27 +7,8 @@
 
 use std::collections::HashMap;
 
-use tokio::sync::oneshot;
-
-use super::writer::{Conn, Job};
-use super::{get, query, PgStore};
+use super::{get, query, Conn};
 use crate::store::{AnswerRow, Inserted, StoreError};
-
-impl PgStore {
-    /// Stores an answer (and the player's name) in the writer's next transaction, with the
-    /// other answers waiting then.
-    pub async fn insert_answer(&self, a: AnswerRow, replace: bool) -> Result<Inserted, StoreError> {
-        let (done, outcome) = oneshot::channel();
-        self.writer
-            .send(Job::Answer {
-                answer: a,
-                replace,
-                done,
-            })
-            .map_err(|_| StoreError::Closed)?;
-        outcome.await.map_err(|_| StoreError::Closed)?
-    }
-}
 
 type Key = (i64, i64, i64);
 

@@ -2,7 +2,10 @@
 //! `session_scores`, `board_totals` and `guild_settings` — the same operations as the SQLite
 //! files `sessions.rs`, `answers.rs` and `boards.rs`, which say what each one promises.
 
+use tokio::sync::oneshot;
 use tokio_postgres::Row;
+
+use super::writer::Job;
 
 use super::{count, execute, get, id, owned, query, query_opt, PgStore};
 use crate::game::live::Answer;
@@ -10,8 +13,8 @@ use crate::game::records::{BoardRow, MemberStats};
 use crate::game::scoring::Scoring;
 use crate::store::boards::{assemble_stats, last_seven_days, StatsLine};
 use crate::store::{
-    AnswerRow, NewSession, PostedQuestion, RevealedQuestion, ScoreRow, SessionRow, SessionState,
-    StoreError,
+    AnswerRow, Inserted, NewSession, PostedQuestion, RevealedQuestion, ScoreRow, SessionRow,
+    SessionState, StoreError,
 };
 
 const SESSION_COLUMNS: &str = "id, guild_id, channel_id, host_id, quiz_id, quiz_json, question_order, scoring, streak_bonus, allow_change, seconds, state, started_at, finished_at, results_message_id";
@@ -294,6 +297,20 @@ impl PgStore {
             })
         })
         .transpose()
+    }
+
+    /// Stores an answer (and the player's name) in the writer's next transaction, with the
+    /// other answers waiting then.
+    pub async fn insert_answer(&self, a: AnswerRow, replace: bool) -> Result<Inserted, StoreError> {
+        let (done, outcome) = oneshot::channel();
+        self.writer
+            .send(Job::Answer {
+                answer: a,
+                replace,
+                done,
+            })
+            .map_err(|_| StoreError::Closed)?;
+        outcome.await.map_err(|_| StoreError::Closed)?
     }
 
     pub async fn session_answers(&self, session: i64) -> Result<Vec<AnswerRow>, StoreError> {

@@ -44,6 +44,9 @@ const POOL_SIZE: usize = 8;
 /// How long to wait for the server before saying it cannot be reached.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The writer's connection, lent to each job of its transaction in turn.
+pub(crate) type Conn = Arc<deadpool_postgres::Object>;
+
 /// A cheap, cloneable handle to a PostgreSQL database.
 #[derive(Clone)]
 pub struct PgStore {
@@ -294,7 +297,7 @@ impl PgStore {
     pub(super) async fn write<T, F, Fut>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(writer::Conn) -> Fut + Send + 'static,
+        F: FnOnce(Conn) -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
         let (value_tx, value_rx) = oneshot::channel();

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 
 use tokio_postgres::Row;
 
-use super::writer::Conn;
-use super::{count, execute, get, id, owned, query, query_one, query_opt, PgStore};
+use super::{count, execute, get, id, owned, query, query_one, query_opt, Conn, PgStore};
 use crate::game::records::{AssignmentResults, ScheduleMode, ScheduleRow};
 use crate::game::run::{Progress, RunKind};
 use crate::quiz::Quiz;

@@ -13,11 +13,8 @@ use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 
 use super::answers::insert_many;
-use super::{pool_error, StoreError};
+use super::{pool_error, Conn, StoreError};
 use crate::store::{AnswerRow, Inserted};
-
-/// The writer's connection, lent to each job of the transaction in turn.
-pub(crate) type Conn = Arc<deadpool_postgres::Object>;
 
 pub(super) type WriteFn =
     Box<dyn FnOnce(Conn) -> BoxFuture<'static, Result<(), StoreError>> + Send>;
