@@ -127,34 +127,54 @@ async fn savepoint<T>(
 }
 
 /// A run of answers waiting next to each other: together, or — when that fails (an answer
-/// for a session that is not there) — one by one, so that only the bad one fails.
+/// for a session that is not there) — one by one, so that only the bad one fails. `Err` when
+/// the transaction itself is gone; every answer of the group has its reply either way.
 async fn answers(
     conn: &Conn,
     group: Vec<Waiting>,
     replies: &mut Vec<Reply>,
 ) -> Result<(), StoreError> {
     let rows: Vec<(&AnswerRow, bool)> = group.iter().map(|(a, r, _)| (a, *r)).collect();
-    match savepoint(conn, insert_many(conn, &rows)).await? {
-        Ok(outcomes) => {
+    let together = savepoint(conn, insert_many(conn, &rows)).await;
+    drop(rows);
+    match together {
+        Ok(Ok(outcomes)) => {
             for ((_, _, done), outcome) in group.into_iter().zip(outcomes) {
                 replies.push(Reply::Answer(done, Ok(outcome)));
             }
+            Ok(())
         }
-        Err(_) if group.len() > 1 => {
-            for (answer, replace, done) in group {
-                let one = [(&answer, replace)];
-                let outcome = savepoint(conn, insert_many(conn, &one))
-                    .await?
-                    .map(|o| o[0]);
-                replies.push(Reply::Answer(done, outcome));
+        Ok(Err(why)) if group.len() == 1 => {
+            for (_, _, done) in group {
+                replies.push(Reply::Answer(done, Err(why.clone())));
             }
+            Ok(())
+        }
+        Ok(Err(_)) => {
+            let mut broken = None;
+            for (answer, replace, done) in group {
+                if let Some(why) = &broken {
+                    replies.push(Reply::Answer(done, Err(StoreError::clone(why))));
+                    continue;
+                }
+                let one = [(&answer, replace)];
+                match savepoint(conn, insert_many(conn, &one)).await {
+                    Ok(outcome) => replies.push(Reply::Answer(done, outcome.map(|o| o[0]))),
+                    Err(why) => {
+                        replies.push(Reply::Answer(done, Err(why.clone())));
+                        broken = Some(why);
+                    }
+                }
+            }
+            broken.map_or(Ok(()), Err)
         }
         Err(why) => {
-            let (_, _, done) = group.into_iter().next().expect("a group of one");
-            replies.push(Reply::Answer(done, Err(why)));
+            for (_, _, done) in group {
+                replies.push(Reply::Answer(done, Err(why.clone())));
+            }
+            Err(why)
         }
     }
-    Ok(())
 }
 
 /// One transaction for the batch; whether it committed.
